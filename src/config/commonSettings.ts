@@ -1,0 +1,45 @@
+/**
+ * Settings every source section accepts (the original's CommonSettings). The core handles them;
+ * sources never see them except through the context (TLS options, an HTTP client).
+ */
+import { setting } from './settings.js';
+
+export const SECRET_BACKENDS = ['keyring', 'vault', 'cyberark', 'env', 'file'] as const;
+
+/** The original's `ssl_protocol` values; each maps to a TLS version range in src/http/tls.ts. */
+export const SSL_PROTOCOLS = ['', 'ssl', 'sslv23', 'sslv3', 'tls', 'tls1', 'tls1.1', 'tls1.2', 'tls1.3'] as const;
+
+export const commonSettings = {
+  enable: setting.bool({ default: false, description: 'Set to True to run this section with `connector upload`.' }),
+  sync_field: setting.list({
+    description: 'Oomnitza field(s) that identify a record, comma-separated (e.g. USER,EMAIL).',
+  }),
+  insert_only: setting.bool({ description: 'Only create records in Oomnitza; never update existing ones.' }),
+  update_only: setting.bool({ description: 'Only update existing records in Oomnitza; never create new ones.' }),
+  verify_ssl: setting.bool({ default: true, description: 'Verify the TLS certificate of the source. False accepts self-signed certificates.' }),
+  cacert_file: setting.string({ description: 'PEM file with the CA certificate(s) that signed the source\'s certificate.' }),
+  cacert_dir: setting.string({ description: 'Directory of PEM CA certificates (LDAP only, as in the original).' }),
+  ssl_protocol: setting.choice(SSL_PROTOCOLS, {
+    default: '',
+    description: 'Force a TLS protocol version: ssl, sslv23 (negotiate), tls, tls1, tls1.1, tls1.2, tls1.3.',
+  }),
+  use_server_map: setting.bool({ default: true, description: 'Load the field mappings stored in Oomnitza for this source.' }),
+  vault_backend: setting.choice(SECRET_BACKENDS, {
+    default: 'keyring',
+    description: 'Where the settings named in vault_keys are stored: keyring, vault, cyberark, env or file.',
+  }),
+  vault_keys: setting.string({ description: 'Space-separated names of settings whose values come from the secret backend.' }),
+  vault_alias: setting.string({ description: 'Name the secrets are stored under (default: the section name).' }),
+  batch_size: setting.int({ default: 100, min: 1, max: 10000, description: 'Records per bulk request to Oomnitza.' }),
+  recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
+  test_run: setting.bool({ description: 'Run this section as if --testmode was given.' }),
+  // Accepted so that configs written for the original load without warnings; the original ignores them too.
+  only_if_filled: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),
+  dont_overwrite: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),
+  user_pem_file: setting.string({ description: 'Accepted for compatibility on source sections; used by [oomnitza].' }),
+  connector_bulk_mode: setting.string({ description: 'Accepted for compatibility; records are always sent in bulk.' }),
+  is_custom: setting.string({ description: 'Accepted for compatibility; has no effect.' }),
+};
+
+/** Settings shown by generate-ini for every source (the rest are documented in README). */
+export const COMMON_IN_SAMPLE = ['enable'] as const;

@@ -1,0 +1,103 @@
+/**
+ * Field mappings: how an Oomnitza field gets its value from a source record.
+ *   mapping.SERIAL_NUMBER = {"source": "hardware.serial", "converter": "split:sep=/|index=0", "required": true}
+ *   mapping.OS = os_name                      (bare string = {"source": "os_name"})
+ */
+
+export interface FieldMapping {
+  /** Dotted path into the record (`general.serial_number`, `items.0.name`). */
+  source?: string;
+  /** Converter name, optionally with arguments: `name:arg=value|flag`. */
+  converter?: string;
+  /** Name of a section setting whose text becomes the value (`"setting": "default_role"` sends "25"). */
+  setting?: string;
+  /** A constant value sent as is (`{"hardcoded": []}`). */
+  hardcoded?: unknown;
+  /** When true and the value is empty, the record is not sent (and is reported). */
+  required?: boolean;
+}
+
+/** Ordered: field order in pushed records follows insertion order, as in the original. */
+export type FieldMappings = Record<string, FieldMapping>;
+
+const KNOWN_KEYS = new Set(['source', 'converter', 'setting', 'hardcoded', 'required', 'type']);
+
+/** Parses the value of a `mapping.X` line. Throws an Error with a user-facing message. */
+export function parseMappingValue(raw: string): FieldMapping {
+  const text = raw.trim();
+  if (!text.startsWith('{')) {
+    if (!text) throw new Error('empty mapping (give a source field name or a JSON object)');
+    return { source: text };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`malformed mapping JSON (${(err as Error).message}); use double quotes, e.g. {"source": "serial"}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('a mapping must be a JSON object');
+  const m = parsed as Record<string, unknown>;
+  const unknown = Object.keys(m).filter((k) => !KNOWN_KEYS.has(k));
+  if (unknown.length) throw new Error(`unknown mapping key(s) ${unknown.map((k) => `"${k}"`).join(', ')}; allowed: source, converter, setting, hardcoded, required`);
+  for (const k of ['source', 'converter', 'setting'] as const) {
+    if (m[k] !== undefined && typeof m[k] !== 'string') throw new Error(`"${k}" must be a string`);
+  }
+  if (m.source === undefined && m.setting === undefined && m.hardcoded === undefined && m.converter === undefined) {
+    throw new Error('a mapping needs one of "source", "setting", "hardcoded" or "converter"');
+  }
+  const mapping: FieldMapping = {};
+  if (m.source !== undefined) mapping.source = m.source as string;
+  if (m.converter !== undefined) mapping.converter = m.converter as string;
+  if (m.setting !== undefined) mapping.setting = m.setting as string;
+  if (m.hardcoded !== undefined) mapping.hardcoded = m.hardcoded;
+  if (m.required !== undefined) mapping.required = isTruthySetting(m.required);
+  return mapping;
+}
+
+function isTruthySetting(v: unknown): boolean {
+  if (typeof v === 'string') return ['true', 'yes', 'on', '1'].includes(v.toLowerCase());
+  return Boolean(v);
+}
+
+export type ConverterParams = Record<string, string | true>;
+
+/** `date_format:format=%Y-%m-%d|utc` -> { name: 'date_format', params: { format: '%Y-%m-%d', utc: true } } */
+export function parseConverterSpec(spec: string): { name: string; params: ConverterParams } {
+  const colon = spec.indexOf(':');
+  if (colon < 0) return { name: spec.trim(), params: {} };
+  const params: ConverterParams = {};
+  for (const arg of spec.slice(colon + 1).split('|')) {
+    const eq = arg.indexOf('=');
+    if (eq < 0) params[arg] = true;
+    else params[arg.slice(0, eq)] = arg.slice(eq + 1);
+  }
+  return { name: spec.slice(0, colon).trim(), params };
+}
+
+/**
+ * Follows a dotted path into nested objects and arrays. As in the original, a key that itself contains
+ * dots (`"a.b": 1`) is found when the path cannot be followed part by part. Missing -> undefined.
+ */
+export function getPath(data: unknown, path: string): unknown {
+  if (data === null || data === undefined || typeof data !== 'object') return undefined;
+  const obj = data as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(obj, path)) return obj[path];
+  const dot = path.indexOf('.');
+  if (dot < 0) return undefined;
+  const head = path.slice(0, dot);
+  if (Array.isArray(data)) {
+    if (!/^\d+$/.test(head)) return undefined;
+    return getPath(data[Number(head)], path.slice(dot + 1));
+  }
+  if (!Object.prototype.hasOwnProperty.call(obj, head)) return undefined;
+  return getPath(obj[head], path.slice(dot + 1));
+}
+
+/** Applies later mappings over earlier ones key by key, as the original merges INI over server/default. */
+export function mergeMappings(...layers: FieldMappings[]): FieldMappings {
+  const out: FieldMappings = {};
+  for (const layer of layers) {
+    for (const [field, m] of Object.entries(layer)) out[field] = { ...(out[field] ?? {}), ...m };
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * The contract every source implements. A source only reads: the core maps, converts, filters,
+ * batches and pushes. Adding a source = a folder under src/sources/ plus one line in registry.ts.
+ */
+import type { Logger } from 'winston';
+import type { SettingsSchema, SettingsOf } from '../config/settings.js';
+import type { FieldMappings } from '../pipeline/mapping.js';
+import type { HttpClient } from '../http/client.js';
+import type { TlsSettings } from '../http/types.js';
+
+/** A record as the source produced it: nested objects allowed, dotted mapping paths reach into them. */
+export type RawRecord = Record<string, unknown>;
+
+export interface SourceContext {
+  /** Section name as written in the INI, e.g. `ldap.Contractors`. */
+  section: string;
+  log: Logger;
+  /** Aborted on Ctrl-C / SIGTERM: stop reading, return from read(). */
+  signal: AbortSignal;
+  /** TLS options from the common settings (verify_ssl, cacert_file, ssl_protocol). */
+  tls: TlsSettings;
+  /** An HTTP client configured for this section (TLS, retries, proxy); closed by the core. */
+  http: HttpClient;
+  /** Directory of the INI file: relative paths in settings resolve against it. */
+  configDir: string;
+  /** --workers: how many requests a source may have in flight (e.g. Jamf detail fetches). */
+  concurrency: number;
+  /**
+   * A record the source could not produce (a failed detail fetch, a malformed CSV row). The core counts it
+   * as failed and lists it in the summary; the source keeps going. `id` names the record for the admin.
+   */
+  reportFailure(id: string, error: unknown): void;
+}
+
+/** What the core asks a source to read. */
+export interface ReadRequest {
+  /** Source paths used by the mappings in effect (e.g. `givenName`, `general.serial_number`). */
+  fields: string[];
+  /**
+   * True when a record filter or a custom converter may read any field: then request everything
+   * the source can cheaply provide, not only `fields`.
+   */
+  allFields: boolean;
+}
+
+export interface Source {
+  /** A cheap, real probe used by `connector test`: connect, authenticate, read one record. Returns what it saw. */
+  check(): Promise<string>;
+  /** Raw records, streamed: never collect the whole data set in memory. */
+  read(request: ReadRequest): AsyncIterable<RawRecord>;
+  close?(): Promise<void>;
+}
+
+export interface SourcePlugin<S extends SettingsSchema = SettingsSchema> {
+  /** = INI section type = registry key (`[ldap]`, `[ldap.Contractors]`). */
+  readonly name: string;
+  /** One line shown above the section by generate-ini. */
+  readonly title: string;
+  readonly dataType: 'assets' | 'users';
+  /** Name of the mapping in Oomnitza, also sent as `connector_name` (see reference/oomnitza-api.md). */
+  mappingName(settings: SettingsOf<S>): string;
+  readonly settings: S;
+  /**
+   * Converters applied to any mapping (default, server or INI) whose source is one of these fields and
+   * which names no converter itself (the original's DefaultConverters, e.g. Jamf date fields).
+   */
+  readonly defaultConverters?: Readonly<Record<string, string>>;
+  /** Mappings applied before server and INI mappings. */
+  defaultMappings(settings: SettingsOf<S>): FieldMappings;
+  /** Validate only (throw ConfigError); never connect here. */
+  create(settings: SettingsOf<S>, ctx: SourceContext): Source;
+}
+
+/** Identity helper that keeps the settings type flowing into mappingName/create. */
+export function defineSource<S extends SettingsSchema>(plugin: SourcePlugin<S>): SourcePlugin<S> {
+  return plugin;
+}
