@@ -25,7 +25,7 @@ const KNOWN_KEYS = new Set(['source', 'converter', 'setting', 'hardcoded', 'requ
 /** Parses the value of a `mapping.X` line. Throws an Error with a user-facing message. */
 export function parseMappingValue(raw: string): FieldMapping {
   const text = raw.trim();
-  if (!text.startsWith('{')) {
+  if (!text.startsWith('{') && !text.startsWith('[')) {
     if (!text) throw new Error('empty mapping (give a source field name or a JSON object)');
     return { source: text };
   }
@@ -100,4 +100,9 @@ export function mergeMappings(...layers: FieldMappings[]): FieldMappings {
     for (const [field, m] of Object.entries(layer)) out[field] = { ...(out[field] ?? {}), ...m };
   }
   return out;
+}
+
+/** Source paths the mappings read, so sources can request only those attributes. */
+export function mappedFields(mappings: FieldMappings): string[] {
+  return [...new Set(Object.values(mappings).flatMap((m) => (m.source ? [m.source] : [])))];
 }

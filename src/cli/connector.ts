@@ -1,0 +1,120 @@
+/**
+ * `connector`: entry point. Exit codes (README): 0 every record pushed; 1 the run finished but some records
+ * or sections failed; 2 configuration or usage error (nothing was pulled or pushed); 70 an internal bug.
+ */
+import { Command, CommanderError } from 'commander';
+import { writeExampleIni } from '../config/generateIni.js';
+import { ConnectorError, isConfigError } from '../errors.js';
+import { configureLogging, flushLogs, getLogger, redactor } from '../logging.js';
+import { VERSION } from '../version.js';
+import { check } from './check.js';
+import { addCommonOptions, readCommonOptions, type CommonOptions } from './options.js';
+import { upload } from './upload.js';
+
+const EXIT_CONFIG = 2;
+const EXIT_BUG = 70;
+
+/** Ctrl-C / SIGTERM: the first stops reading and lets in-flight batches finish; the second exits at once. */
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (name: string) => {
+    if (controller.signal.aborted) process.exit(130);
+    getLogger('connector').warn(`${name} received: finishing batches in flight, then stopping (press again to quit now)`);
+    controller.abort();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return controller.signal;
+}
+
+function prepare(opts: CommonOptions): void {
+  configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
+}
+
+export function buildProgram(run: (code: Promise<number>) => void): Command {
+  const program = addCommonOptions(new Command('connector'))
+    .description('Keeps Oomnitza in sync with the systems that know about devices and people.')
+    .version(VERSION, '--version', 'print the version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  addCommonOptions(program.command('upload'))
+    .description('pull records from the named sections and push them to Oomnitza')
+    .argument('<sections...>', 'INI section names, e.g. ldap csv_assets casper.MDM')
+    .action((sections: string[], _o, cmd: Command) => {
+      const opts = readCommonOptions(cmd);
+      prepare(opts);
+      run(upload(sections, opts, stopSignal()));
+    });
+
+  addCommonOptions(program.command('test'))
+    .description('check that each named section can reach its source and Oomnitza, reading one record')
+    .argument('<sections...>', 'INI section names')
+    .action((sections: string[], _o, cmd: Command) => {
+      const opts = readCommonOptions(cmd);
+      prepare(opts);
+      run(check(sections, opts, stopSignal()));
+    });
+
+  program
+    .command('generate-ini')
+    .description('write an example config with every source (an existing file is kept as <file>.bak)')
+    .option('--ini <file>', 'file to write', './config.ini')
+    .action((_o, cmd: Command) => {
+      const file = String(cmd.optsWithGlobals().ini);
+      run(writeExampleIni(file).then(() => (process.stderr.write(`${file} has been generated.\n`), 0)));
+    });
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`${VERSION}\n`);
+      run(Promise.resolve(0));
+    });
+
+  program
+    .command('managed', { isDefault: true })
+    .description('cloud-managed mode (not available in this version)')
+    .action(() => {
+      process.stderr.write(
+        'connector: "managed" mode (the default of the original connector) is not available in this version.\n' +
+          'Run a sync with: connector upload <section...>   (see connector --help)\n',
+      );
+      run(Promise.resolve(EXIT_CONFIG));
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let pending: Promise<number> | undefined;
+  const program = buildProgram((p) => (pending = p));
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_CONFIG;
+    throw err;
+  }
+  return pending ? await pending : 0;
+}
+
+main(process.argv)
+  .catch((err: unknown) => {
+    if (isConfigError(err)) {
+      process.stderr.write(`connector: configuration error: ${redactor.redact((err as Error).message)}\n`);
+      return EXIT_CONFIG;
+    }
+    if (err instanceof ConnectorError) {
+      process.stderr.write(`connector: ${redactor.redact(err.message)}\n`);
+      return 1;
+    }
+    process.stderr.write(`connector: internal error (please report): ${redactor.redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    return EXIT_BUG;
+  })
+  .then(async (code) => {
+    await flushLogs();
+    process.exitCode = code;
+    // Lingering keep-alive sockets or workers must not keep a cron job alive.
+    setTimeout(() => process.exit(code), 2000).unref();
+  });

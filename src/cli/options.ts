@@ -1,0 +1,46 @@
+/** Flags shared by upload, test and serve, with the original's names and meanings. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+export interface CommonOptions {
+  ini: string;
+  loggingConfig: string;
+  /** True when --logging-config was given (then a missing file is an error). */
+  loggingConfigExplicit: boolean;
+  recordCount?: number;
+  workers: number;
+  showMappings: boolean;
+  testmode: boolean;
+  saveData: boolean;
+}
+
+function positiveInt(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number above 0');
+  return n;
+}
+
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--ini <file>', 'config file to use', './config.ini')
+    .option('--logging-config <file>', 'logging config file to use', './logging.json')
+    .addOption(new Option('--record-count <n>', 'stop after this many records per section').argParser(positiveInt))
+    .addOption(new Option('--workers <n>', 'concurrent push requests to Oomnitza').argParser(positiveInt).default(2))
+    .option('--show-mappings', 'print the field mappings in effect for each section', false)
+    .option('--testmode', 'print the records that would be sent; send nothing', false)
+    .option('--save-data', 'save source records and payloads as JSON under ./save_data/', false);
+}
+
+export function readCommonOptions(cmd: Command): CommonOptions {
+  const o = cmd.optsWithGlobals<Record<string, unknown>>();
+  const source = (name: string) => cmd.getOptionValueSource(name) ?? cmd.parent?.getOptionValueSource(name);
+  return {
+    ini: String(o.ini),
+    loggingConfig: String(o.loggingConfig),
+    loggingConfigExplicit: source('loggingConfig') === 'cli',
+    recordCount: o.recordCount as number | undefined,
+    workers: (o.workers as number) ?? 2,
+    showMappings: Boolean(o.showMappings),
+    testmode: Boolean(o.testmode),
+    saveData: Boolean(o.saveData),
+  };
+}

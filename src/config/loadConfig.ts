@@ -1,0 +1,271 @@
+/**
+ * Turns config.ini into validated sections, reporting every problem at once before any work starts.
+ * Order matters: secrets are loaded first (a required password may live only in the backend), then
+ * settings are validated, mappings parsed, snippets syntax-checked and each source's create() run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
+import { getBuiltinConverter } from '../converters/index.js';
+import { getLogger, redactor } from '../logging.js';
+import { oomnitzaSettings, type OomnitzaSettings } from '../oomnitza/settings.js';
+import { parseConverterSpec, parseMappingValue, type FieldMappings } from '../pipeline/mapping.js';
+import { checkSnippetSyntax } from '../sandbox/syntax.js';
+import type { SnippetSource } from '../sandbox/types.js';
+import { loadSecrets } from '../secrets/index.js';
+import { findSource, sources } from '../sources/registry.js';
+import type { SourcePlugin } from '../sources/types.js';
+import { commonSettings } from './commonSettings.js';
+import { parseIni, type IniDocument, type IniSection } from './iniReader.js';
+import type { SettingsOf } from './settings.js';
+import { validateSettings } from './validate.js';
+
+export type CommonValues = SettingsOf<typeof commonSettings>;
+
+export interface SectionConfig {
+  /** As written: `ldap.Contractors`. */
+  name: string;
+  /** Registry key: `ldap`. */
+  type: string;
+  plugin: SourcePlugin<any>;
+  /** The plugin's own settings, typed and defaulted. */
+  settings: Record<string, unknown>;
+  common: CommonValues;
+  /** Every setting as text (plugin and common), for `{"setting": ...}` mappings. */
+  settingText: Record<string, string>;
+  /** `mapping.X` lines, in file order, field names upper-cased as in the original. */
+  iniMappings: FieldMappings;
+  filter?: SnippetSource;
+  file: string;
+  line: number;
+  /** Line of each key in the section, for errors raised after loading. */
+  lines: Record<string, number>;
+}
+
+export interface Config {
+  file: string;
+  dir: string;
+  oomnitza: OomnitzaSettings;
+  /** Custom converters from `[converters]`. */
+  converters: SnippetSource[];
+  sections: SectionConfig[];
+  warnings: string[];
+}
+
+export interface LoadOptions {
+  /** Sections named on the command line; each must exist (and be enabled when requireEnabled). */
+  sections: string[];
+  requireEnabled: boolean;
+}
+
+const SPECIAL = new Set(['oomnitza', 'converters']);
+const log = getLogger('config');
+
+export async function loadConfig(file: string, opts: LoadOptions): Promise<Config> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError({ file }, `cannot read the config file (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}); create one with "connector generate-ini --ini ${file}"`);
+  }
+  const doc = parseIni(text, file);
+  const errors: ConfigError[] = [];
+  const warnings: string[] = [];
+  const dir = path.dirname(path.resolve(file));
+
+  const converters = readConverters(doc, errors);
+  const customNames = new Set(converters.map((c) => c.name));
+
+  const oomnitzaSection = doc.sections.get('oomnitza');
+  let oomnitza: OomnitzaSettings | undefined;
+  if (!oomnitzaSection) {
+    errors.push(new ConfigError({ file, section: 'oomnitza' }, 'the [oomnitza] section is missing (url and api_token or username/password)'));
+  } else {
+    oomnitza = await readOomnitza(doc, oomnitzaSection, errors, warnings);
+  }
+
+  const sections: SectionConfig[] = [];
+  for (const name of opts.sections) {
+    const section = doc.sections.get(name);
+    if (!section) {
+      const available = [...doc.sections.keys()].filter((s) => !SPECIAL.has(s));
+      errors.push(
+        new ConfigError({ file, section: name }, `no such section in the config${available.length ? ` (sections: ${available.join(', ')})` : ''}`),
+      );
+      continue;
+    }
+    const loaded = await readSection(doc, section, customNames, opts, errors, warnings);
+    if (loaded) sections.push(loaded);
+  }
+
+  for (const [name, section] of doc.sections) {
+    if (SPECIAL.has(name) || opts.sections.includes(name) || name.startsWith('managed')) continue;
+    if (!findSource(sectionType(name))) {
+      warnings.push(`${file}:${section.line}: [${name}]: section type "${sectionType(name)}" is not supported by this version; ignored`);
+    }
+  }
+
+  if (errors.length) throw new ConfigErrors(errors);
+  for (const w of warnings) log.warn(w);
+  return { file, dir, oomnitza: oomnitza!, converters, sections, warnings };
+}
+
+export function sectionType(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+}
+
+function readConverters(doc: IniDocument, errors: ConfigError[]): SnippetSource[] {
+  const section = doc.sections.get('converters');
+  if (!section) return [];
+  const out: SnippetSource[] = [];
+  for (const entry of section.entries.values()) {
+    const snippet: SnippetSource = { name: entry.key, kind: 'converter', code: entry.value, file: doc.file, line: entry.valueLine };
+    if (getBuiltinConverter(entry.key)) {
+      errors.push(new ConfigError({ file: doc.file, line: entry.line, section: 'converters', key: entry.key }, 'a custom converter cannot reuse the name of a built-in converter'));
+      continue;
+    }
+    const syntax = checkSnippetSyntax(snippet);
+    if (syntax) errors.push(new ConfigError({ file: doc.file, line: entry.line, section: 'converters', key: entry.key }, `does not compile: ${syntax}`));
+    else out.push(snippet);
+  }
+  return out;
+}
+
+/** Loads the section's vault_keys from its backend; values become redacted everywhere. */
+async function secretsFor(doc: IniDocument, section: IniSection, errors: ConfigError[]): Promise<Record<string, string>> {
+  const raw = Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.value]));
+  const keys = (raw.vault_keys ?? '').split(/\s+/).filter(Boolean);
+  if (keys.length === 0) return {};
+  try {
+    const secrets = await loadSecrets({
+      section: section.name,
+      alias: raw.vault_alias || section.name,
+      backend: (raw.vault_backend || 'keyring').toLowerCase(),
+      keys,
+      settings: raw,
+      configFile: doc.file,
+      line: section.entries.get('vault_keys')?.line,
+    });
+    for (const value of Object.values(secrets)) redactor.add(value);
+    return secrets;
+  } catch (err) {
+    if (err instanceof ConfigErrors) errors.push(...err.errors);
+    else if (err instanceof ConfigError) errors.push(err);
+    else errors.push(new ConfigError({ file: doc.file, section: section.name, key: 'vault_keys' }, errorMessage(err)));
+    return {};
+  }
+}
+
+async function readOomnitza(doc: IniDocument, section: IniSection, errors: ConfigError[], warnings: string[]): Promise<OomnitzaSettings> {
+  const secrets = await secretsFor(doc, section, errors);
+  const where = { file: doc.file, section: 'oomnitza', sectionLine: section.line };
+  const v = validateSettings(oomnitzaSettings, section.entries, secrets, where);
+  errors.push(...v.errors);
+  warnUnknown(doc, section, new Set(Object.keys(oomnitzaSettings)), warnings);
+  registerSecrets(oomnitzaSettings, v.values);
+  const o = v.values as OomnitzaSettings;
+  if (v.errors.length === 0 && !o.api_token && !(o.username && o.password) && !o.user_pem_file) {
+    errors.push(new ConfigError({ file: doc.file, line: section.line, section: 'oomnitza', key: 'api_token' }, 'set api_token, or username and password, to authenticate with Oomnitza'));
+  }
+  return o;
+}
+
+async function readSection(
+  doc: IniDocument,
+  section: IniSection,
+  customConverters: Set<string>,
+  opts: LoadOptions,
+  errors: ConfigError[],
+  warnings: string[],
+): Promise<SectionConfig | undefined> {
+  const file = doc.file;
+  const type = sectionType(section.name);
+  const plugin = findSource(type);
+  if (!plugin) {
+    errors.push(new ConfigError({ file, line: section.line, section: section.name }, `unknown section type "${type}"; known types: ${Object.keys(sources).sort().join(', ')}`));
+    return undefined;
+  }
+  const secrets = await secretsFor(doc, section, errors);
+  const where = { file, section: section.name, sectionLine: section.line };
+  const own = validateSettings(plugin.settings, section.entries, secrets, where);
+  const common = validateSettings(commonSettings, section.entries, secrets, where);
+  const before = errors.length;
+  errors.push(...own.errors, ...common.errors);
+  registerSecrets(plugin.settings, own.values);
+
+  const c = common.values as CommonValues;
+  if (opts.requireEnabled && common.errors.length === 0 && !c.enable) {
+    errors.push(new ConfigError({ file, line: section.entries.get('enable')?.line ?? section.line, section: section.name, key: 'enable' }, 'section is not enabled; set "enable = True" to run it'));
+  }
+  if (c.insert_only && c.update_only) {
+    errors.push(new ConfigError({ file, line: section.entries.get('update_only')?.line, section: section.name, key: 'update_only' }, 'insert_only and update_only cannot both be True'));
+  }
+
+  const iniMappings: FieldMappings = {};
+  for (const entry of section.entries.values()) {
+    if (!entry.key.startsWith('mapping.')) continue;
+    // As the original: the field is the part after "mapping.", upper-cased (`mapping.serial_number` -> SERIAL_NUMBER).
+    const field = entry.key.split('.')[1].toUpperCase();
+    const loc = { file, line: entry.line, section: section.name, key: `mapping.${field}` };
+    try {
+      const mapping = parseMappingValue(entry.value);
+      if (mapping.converter) {
+        const name = parseConverterSpec(mapping.converter).name;
+        if (!getBuiltinConverter(name) && !customConverters.has(name)) {
+          throw new Error(`unknown converter "${name}" (define it in [converters] or use a built-in one)`);
+        }
+      }
+      if (mapping.setting && !(mapping.setting in own.text) && !(mapping.setting in common.text) && !section.entries.has(mapping.setting)) {
+        throw new Error(`"setting": "${mapping.setting}" is not a setting of this section`);
+      }
+      iniMappings[field] = mapping;
+    } catch (err) {
+      errors.push(new ConfigError(loc, errorMessage(err)));
+    }
+  }
+
+  let filter: SnippetSource | undefined;
+  const filterEntry = section.entries.get('recordfilter');
+  if (filterEntry?.value) {
+    filter = { name: 'recordfilter', kind: 'filter', code: filterEntry.value, file, line: filterEntry.valueLine };
+    const syntax = checkSnippetSyntax(filter);
+    if (syntax) errors.push(new ConfigError({ file, line: filterEntry.line, section: section.name, key: 'recordfilter' }, `does not compile: ${syntax}`));
+  }
+
+  const known = new Set([...Object.keys(plugin.settings), ...Object.keys(commonSettings)]);
+  warnUnknown(doc, section, known, warnings);
+  if (errors.length > before) return undefined;
+
+  // Values the admin wrote but the schema does not know (e.g. for `{"setting": "x"}`) still count as text.
+  const settingText: Record<string, string> = {};
+  for (const e of section.entries.values()) if (!e.key.startsWith('mapping.')) settingText[e.key] = e.value;
+  Object.assign(settingText, common.text, own.text, secrets);
+
+  return {
+    name: section.name,
+    type,
+    plugin,
+    settings: own.values,
+    common: c,
+    settingText,
+    iniMappings,
+    filter,
+    file,
+    line: section.line,
+    lines: Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.line])),
+  };
+}
+
+function registerSecrets(schema: Record<string, { secret: boolean }>, values: Record<string, unknown>): void {
+  for (const [key, spec] of Object.entries(schema)) {
+    if (spec.secret && typeof values[key] === 'string') redactor.add(values[key] as string);
+  }
+}
+
+function warnUnknown(doc: IniDocument, section: IniSection, known: Set<string>, warnings: string[]): void {
+  for (const e of section.entries.values()) {
+    if (e.key.startsWith('mapping.') || known.has(e.key)) continue;
+    warnings.push(`${doc.file}:${e.line}: [${section.name}] ${e.key}: unknown setting (ignored)`);
+  }
+}

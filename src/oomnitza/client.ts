@@ -1,0 +1,109 @@
+/**
+ * Client for the Oomnitza API as the original connector uses it (reference/oomnitza-api.md):
+ * `Authorization2` token header, token request with username/password, server-side mappings,
+ * bulk upload per portion, finalize, and the cancel check.
+ */
+import { ConfigError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
+import type { AuthProvider, HttpClientOptions } from '../http/types.js';
+import type { Logger } from '../logging.js';
+import type { FieldMappings } from '../pipeline/mapping.js';
+import type { OomnitzaSettings } from './settings.js';
+
+export interface BulkPayload {
+  connector_version: string;
+  sync_field: string[];
+  records: Record<string, unknown>[];
+  portion: string;
+  data_type: 'assets' | 'users';
+  insert_only: boolean;
+  update_only: boolean;
+  error: string | null;
+  connector_name: string;
+}
+
+export class OomnitzaClient {
+  private readonly http: HttpClient;
+  private readonly base: string;
+  private token: string;
+
+  constructor(
+    private readonly settings: OomnitzaSettings,
+    log: Logger,
+    options: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'connections'>> = {},
+  ) {
+    this.base = settings.url.replace(/\/+$/, '');
+    this.token = settings.api_token;
+    const auth: AuthProvider = { headers: async (): Promise<Record<string, string>> => (this.token ? { Authorization2: this.token } : {}) };
+    this.http = new HttpClient({
+      section: 'oomnitza',
+      tls: {
+        verify: settings.verify_ssl,
+        caFile: settings.cacert_file || undefined,
+        protocol: settings.ssl_protocol,
+        clientPemFile: settings.user_pem_file || undefined,
+      },
+      log,
+      auth,
+      headers: { Accept: 'application/json' },
+      ...options,
+    });
+  }
+
+  /** Obtains a token when only username/password are set, then proves it (GET mappings?name=AuthTest). */
+  async authenticate(): Promise<void> {
+    if (!this.token && this.settings.username) {
+      const res = await this.http.request('POST', `${this.base}/api/request_token`, {
+        form: { login: this.settings.username, password: this.settings.password },
+      });
+      const token = res.json<{ token?: string }>().token;
+      if (!token) throw new ConfigError({ section: 'oomnitza', key: 'username' }, 'Oomnitza did not return a token for this username/password');
+      this.token = token;
+    }
+    await this.http.request('GET', `${this.base}/api/v2/mappings`, { query: { name: 'AuthTest' } });
+  }
+
+  /**
+   * Mappings stored in Oomnitza for a source, inverted to field -> {source}. The server sends
+   * `{ "<source field>": "<FIELD>" | ["<FIELD>", ...] }`.
+   */
+  async getMappings(name: string): Promise<FieldMappings> {
+    const res = await this.http.request('GET', `${this.base}/api/v2/mappings`, { query: { name } });
+    const body = res.text.trim() ? res.json<unknown>() : {};
+    const out: FieldMappings = {};
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return out;
+    for (const [source, fields] of Object.entries(body as Record<string, unknown>)) {
+      for (const field of Array.isArray(fields) ? fields : [fields]) {
+        if (typeof field === 'string' && field) out[field] = { source };
+      }
+    }
+    return out;
+  }
+
+  async pushBulk(payload: BulkPayload, signal?: AbortSignal): Promise<void> {
+    await this.http.request('POST', `${this.base}/api/v3/bulk`, { json: payload, signal });
+  }
+
+  async finalize(portion: string): Promise<void> {
+    await this.http.request('POST', `${this.base}/api/v3/bulk/${encodeURIComponent(portion)}/finalize`, { json: {} });
+  }
+
+  /** True when an admin canceled the run in Oomnitza. Older instances answer 404: never canceled. */
+  async isCanceled(portion: string): Promise<boolean> {
+    try {
+      const res = await this.http.request('GET', `${this.base}/api/v3/bulk/${encodeURIComponent(portion)}`, {
+        acceptStatus: [404, 405],
+        retry: { retries: 1 },
+      });
+      if (res.status >= 400 || !res.text.trim()) return false;
+      return res.json<{ canceled?: boolean }>().canceled === true;
+    } catch {
+      // The check is advisory: a failure to ask must not fail the run.
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * One section's sync: source records -> transform (filter, map, convert) -> batches -> pushed by a pool of
+ * `workers` concurrent requests. Buffers are bounded: reading waits while `workers` batches are in flight,
+ * so memory does not grow with the number of records.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { SectionConfig } from '../config/loadConfig.js';
+import { errorMessage, PermanentError } from '../errors.js';
+import { redactor, type Logger } from '../logging.js';
+import type { BulkPayload, OomnitzaClient } from '../oomnitza/client.js';
+import type { SnippetSandbox } from '../sandbox/types.js';
+import type { RawRecord } from '../sources/types.js';
+import type { FieldMappings } from './mapping.js';
+import { SectionStats } from './summary.js';
+import { Transformer } from './transform.js';
+
+export interface RunOptions {
+  testmode: boolean;
+  saveData: boolean;
+  /** Stop after this many records (--record-count). */
+  recordCount?: number;
+  workers: number;
+  /** Aborted on Ctrl-C: stop reading, finish in-flight batches, finalize. */
+  signal: AbortSignal;
+  /** Where --testmode prints payloads (stdout). */
+  print: (text: string) => void;
+  connectorVersion: string;
+  saveDir: string;
+}
+
+export interface SectionRun {
+  section: SectionConfig;
+  mappings: FieldMappings;
+  /** Absent in testmode: nothing is sent. */
+  oomnitza?: OomnitzaClient;
+  sandbox?: SnippetSandbox;
+  stats: SectionStats;
+  log: Logger;
+}
+
+/** Records are transformed in chunks of this size: one sandbox round trip per chunk. */
+const CHUNK = 1000;
+/** How often to ask Oomnitza whether an admin canceled the run. */
+const CANCEL_CHECK_MS = 10_000;
+/** 400/422 on a batch: resend its records one by one so only the bad ones fail. */
+const ISOLATE_STATUSES = new Set([400, 422]);
+
+export async function syncSection(run: SectionRun, records: AsyncIterable<RawRecord>, opts: RunOptions): Promise<SectionStats> {
+  const { section, stats, log } = run;
+  const portion = randomUUID();
+  const batchSize = section.common.batch_size;
+  const syncFields = section.common.sync_field;
+  const testmode = opts.testmode || section.common.test_run;
+  const transformer = new Transformer({
+    mappings: run.mappings,
+    settingText: section.settingText,
+    sandbox: run.sandbox,
+    filter: section.filter ? section.filter.name : undefined,
+    log,
+  });
+  const saver = opts.saveData ? new DataSaver(path.join(opts.saveDir, section.name), portion) : undefined;
+
+  let outBatch: Record<string, unknown>[] = [];
+  let batchNo = 0;
+  const inFlight = new Set<Promise<void>>();
+  let stopReason: string | undefined;
+  let lastCancelCheck = Date.now();
+  let seen = 0;
+
+  const idOf = (payload: Record<string, unknown>, n: number) => {
+    const keys = syncFields.filter((f) => payload[f] !== null && payload[f] !== undefined && payload[f] !== '');
+    return keys.length ? keys.map((f) => `${f}=${JSON.stringify(payload[f])}`).join(' ') : `record #${n}`;
+  };
+
+  const payloadFor = (records: Record<string, unknown>[]): BulkPayload => ({
+    connector_version: opts.connectorVersion,
+    sync_field: syncFields,
+    records,
+    portion,
+    data_type: section.plugin.dataType,
+    insert_only: section.common.insert_only,
+    update_only: section.common.update_only,
+    error: null,
+    connector_name: section.plugin.mappingName(section.settings as never),
+  });
+
+  const push = async (batch: Record<string, unknown>[], firstIndex: number): Promise<void> => {
+    const payload = payloadFor(batch);
+    await saver?.write('payload', redactor.redactDeep(payload));
+    if (testmode) {
+      opts.print(redactor.redact(JSON.stringify(payload, null, 2)));
+      stats.pushed += batch.length;
+      return;
+    }
+    try {
+      await run.oomnitza!.pushBulk(payload);
+      stats.pushed += batch.length;
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (err instanceof PermanentError && status !== undefined && ISOLATE_STATUSES.has(status) && batch.length > 1) {
+        log.warn(`a batch of ${batch.length} was rejected (${status}); resending its records one by one to find the bad ones`);
+        for (let i = 0; i < batch.length; i++) await push([batch[i]], firstIndex + i);
+        return;
+      }
+      if (status === 401 || status === 403) stopReason ??= `Oomnitza refused the request: ${errorMessage(err)}`;
+      const label = batch.length === 1 ? idOf(batch[0], firstIndex) : `batch of ${batch.length} (records #${firstIndex}-#${firstIndex + batch.length - 1})`;
+      stats.fail(label, errorMessage(err), batch.length);
+    }
+  };
+
+  const dispatch = async (batch: Record<string, unknown>[], firstIndex: number) => {
+    // Back-pressure: never more than `workers` batches in flight.
+    while (inFlight.size >= opts.workers) await Promise.race(inFlight);
+    const p = push(batch, firstIndex).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+
+  let pushedIndex = 1;
+  const processChunk = async (chunk: RawRecord[], firstIndex: number) => {
+    if (chunk.length === 0) return;
+    await saver?.write('raw', redactor.redactDeep(chunk));
+    const outcomes = await transformer.transform(chunk);
+    outcomes.forEach((o, i) => {
+      const n = firstIndex + i;
+      if (o.kind === 'filtered') stats.filtered++;
+      else if (o.kind === 'skipped') stats.skip(idOf(o.payload, n), o.reason);
+      else if (o.kind === 'failed') stats.fail(`record #${n}`, o.reason);
+      else outBatch.push(o.payload);
+    });
+    while (outBatch.length >= batchSize) {
+      const batch = outBatch.slice(0, batchSize);
+      outBatch = outBatch.slice(batchSize);
+      await dispatch(batch, pushedIndex);
+      pushedIndex += batch.length;
+      batchNo++;
+    }
+  };
+
+  let chunk: RawRecord[] = [];
+  let chunkStart = 1;
+  try {
+    for await (const record of records) {
+      seen++;
+      stats.pulled++;
+      chunk.push(record);
+      if (chunk.length >= CHUNK) {
+        await processChunk(chunk, chunkStart);
+        chunkStart += chunk.length;
+        chunk = [];
+      }
+      if (opts.recordCount !== undefined && seen >= opts.recordCount) break;
+      if (opts.signal.aborted) {
+        stats.canceled = true;
+        break;
+      }
+      if (stopReason) break;
+      if (!testmode && Date.now() - lastCancelCheck > CANCEL_CHECK_MS) {
+        lastCancelCheck = Date.now();
+        if (await run.oomnitza!.isCanceled(portion)) {
+          log.warn('the run was canceled in Oomnitza; stopping');
+          stats.canceled = true;
+          break;
+        }
+      }
+    }
+  } catch (err) {
+    stats.fatal = `reading from the source failed: ${errorMessage(err)}`;
+  }
+  try {
+    if (!stopReason) {
+      await processChunk(chunk, chunkStart);
+      if (outBatch.length) await dispatch(outBatch, pushedIndex);
+      outBatch = [];
+    }
+  } catch (err) {
+    stats.fatal ??= `processing failed: ${errorMessage(err)}`;
+  }
+  await Promise.all(inFlight);
+  if (stopReason) stats.fatal ??= stopReason;
+  // Records neither pushed nor accounted for (e.g. lost when the section stopped) are failures, not silence.
+  const unaccounted = stats.pulled - stats.filtered - stats.skipped - stats.pushed - (stats.failed - sourceFailures(stats));
+  if (unaccounted > 0) stats.fail('not sent', stats.fatal ?? 'the section stopped before these records were sent', unaccounted);
+
+  if (!testmode && run.oomnitza && !stopReason) {
+    try {
+      await run.oomnitza.finalize(portion);
+    } catch (err) {
+      stats.fatal ??= `finalizing portion ${portion} failed: ${errorMessage(err)}`;
+    }
+  }
+  log.debug(`portion ${portion}: ${batchNo} batch(es)`);
+  stats.finish();
+  return stats;
+}
+
+/** Failures reported by the source itself (bad CSV rows, failed detail fetches) are not among the pulled records. */
+function sourceFailures(stats: SectionStats): number {
+  return stats.sourceFailed;
+}
+
+class DataSaver {
+  private n = 0;
+  private readonly ready: Promise<unknown>;
+  constructor(private readonly dir: string, private readonly portion: string) {
+    this.ready = fs.promises.mkdir(dir, { recursive: true });
+  }
+  async write(kind: 'raw' | 'payload', data: unknown): Promise<void> {
+    await this.ready;
+    const file = path.join(this.dir, `${this.portion}-${kind}-${String(++this.n).padStart(5, '0')}.json`);
+    await fs.promises.writeFile(file, JSON.stringify(data, null, 2), { mode: 0o600 });
+  }
+}

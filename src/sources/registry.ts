@@ -1,0 +1,15 @@
+/**
+ * Every source, by INI section type. Adding a source = one import and one line here (sorted).
+ * generate-ini, `connector test` and config validation all read this map.
+ */
+import { csvAssets, csvUsers } from './csv/index.js';
+import type { SourcePlugin } from './types.js';
+
+export const sources: Record<string, SourcePlugin<any>> = {
+  csv_assets: csvAssets,
+  csv_users: csvUsers,
+};
+
+export function findSource(type: string): SourcePlugin<any> | undefined {
+  return Object.prototype.hasOwnProperty.call(sources, type) ? sources[type] : undefined;
+}

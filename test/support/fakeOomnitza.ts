@@ -1,0 +1,149 @@
+/**
+ * A test Oomnitza that implements the contract in reference/oomnitza-api.md and rejects what the real one
+ * rejects: a missing or wrong Authorization2 token -> 401, malformed JSON -> 400, a bulk body without the
+ * required keys -> 400. It records every request so tests can assert exact payloads.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface BulkRequest {
+  connector_version: string;
+  sync_field: string[];
+  records: Record<string, unknown>[];
+  portion: string;
+  data_type: string;
+  insert_only: boolean;
+  update_only: boolean;
+  error: string | null;
+  connector_name: string;
+}
+
+export interface FakeOomnitzaOptions {
+  token?: string;
+  /** Login accepted by POST /api/request_token. */
+  login?: { username: string; password: string };
+  /** Server-side mappings by name: { "<source field>": "<FIELD>" | ["<FIELD>", ...] }. */
+  mappings?: Record<string, Record<string, string | string[]>>;
+  /** Delay before answering each bulk request, to simulate latency. */
+  bulkLatencyMs?: number;
+  /** Keep only counts, not bodies (benchmarks). */
+  countOnly?: boolean;
+}
+
+export interface FakeOomnitza {
+  url: string;
+  token: string;
+  bulkRequests: BulkRequest[];
+  /** Every request line received, e.g. "GET /api/v2/mappings?name=AuthTest". */
+  log: string[];
+  finalized: string[];
+  recordCount: number;
+  canceled: Set<string>;
+  /** The next `count` bulk requests answer `status` (with Retry-After when given). */
+  failBulk(status: number, count?: number, retryAfter?: string): void;
+  /** Records of all accepted bulk requests, optionally for one connector_name. */
+  records(connectorName?: string): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+const BULK_KEYS = ['connector_version', 'sync_field', 'records', 'portion', 'data_type', 'insert_only', 'update_only', 'error', 'connector_name'];
+
+export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise<FakeOomnitza> {
+  const token = opts.token ?? 'test-token-0123456789';
+  const failures: Array<{ status: number; retryAfter?: string }> = [];
+  const state = {
+    bulkRequests: [] as BulkRequest[],
+    log: [] as string[],
+    finalized: [] as string[],
+    recordCount: 0,
+    canceled: new Set<string>(),
+  };
+
+  const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (!opts.countOnly) state.log.push(`${req.method} ${url.pathname}${url.search}`);
+
+      if (req.method === 'POST' && url.pathname === '/api/request_token') {
+        const form = new URLSearchParams(body);
+        if (!req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return send(res, 400, { error: 'form body expected' });
+        if (opts.login && form.get('login') === opts.login.username && form.get('password') === opts.login.password) {
+          return send(res, 200, { token });
+        }
+        return send(res, 401, { error: 'Invalid credentials' });
+      }
+
+      if (req.headers.authorization2 !== token) return send(res, 401, { error: 'Authentication failed' });
+
+      if (req.method === 'GET' && url.pathname === '/api/v2/mappings') {
+        const name = url.searchParams.get('name') ?? '';
+        return send(res, 200, opts.mappings?.[name] ?? {});
+      }
+
+      if (req.method === 'POST' && url.pathname === '/api/v3/bulk') {
+        let payload: BulkRequest;
+        try {
+          payload = JSON.parse(body) as BulkRequest;
+        } catch {
+          return send(res, 400, { error: 'Malformed JSON' });
+        }
+        const missing = BULK_KEYS.filter((k) => !(k in payload));
+        if (missing.length || !Array.isArray(payload.records)) return send(res, 400, { error: `Missing keys: ${missing.join(', ')}` });
+        if (!['assets', 'users'].includes(payload.data_type)) return send(res, 400, { error: `Unknown data_type ${payload.data_type}` });
+        if (opts.bulkLatencyMs) await new Promise((r) => setTimeout(r, opts.bulkLatencyMs));
+        const failure = failures.shift();
+        if (failure) {
+          return send(res, failure.status, { error: `Injected failure ${failure.status}` }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
+        }
+        state.recordCount += payload.records.length;
+        if (!opts.countOnly) state.bulkRequests.push(payload);
+        return send(res, 200, { portion: payload.portion, accepted: payload.records.length });
+      }
+
+      const finalize = /^\/api\/v3\/bulk\/([^/]+)\/finalize$/.exec(url.pathname);
+      if (req.method === 'POST' && finalize) {
+        state.finalized.push(decodeURIComponent(finalize[1]));
+        return send(res, 200, {});
+      }
+      const portion = /^\/api\/v3\/bulk\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && portion) {
+        return send(res, 200, { canceled: state.canceled.has(decodeURIComponent(portion[1])) });
+      }
+      send(res, 404, { error: `No route ${req.method} ${url.pathname}` });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    ...state,
+    get bulkRequests() {
+      return state.bulkRequests;
+    },
+    get recordCount() {
+      return state.recordCount;
+    },
+    failBulk(status, count = 1, retryAfter) {
+      for (let i = 0; i < count; i++) failures.push({ status, retryAfter });
+    },
+    records(connectorName) {
+      return state.bulkRequests.filter((b) => !connectorName || b.connector_name === connectorName).flatMap((b) => b.records);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
