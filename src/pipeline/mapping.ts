@@ -1,6 +1,6 @@
 /**
  * Field mappings: how an Oomnitza field gets its value from a source record.
- *   mapping.SERIAL_NUMBER = {"source": "hardware.serial", "converter": "split:sep=/|index=0", "required": true}
+ *   mapping.SERIAL_NUMBER = {"source": "hardware.serial", "converter": "split:on=/|index=0", "required": true}
  *   mapping.OS = os_name                      (bare string = {"source": "os_name"})
  */
 

@@ -43,7 +43,8 @@ export function createRuntimes(config: Config, opts: { signal: AbortSignal; work
     const stats = new SectionStats(section.name);
     try {
       const tls = tlsFor(section, config.dir);
-      const http = new HttpClient({ section: section.name, tls, log });
+      // Sources run up to `workers` requests at once (e.g. Jamf detail fetches): the pool must not cap them lower.
+      const http = new HttpClient({ section: section.name, tls, log, connections: Math.max(16, opts.workers) });
       const source = section.plugin.create(section.settings as never, {
         section: section.name,
         log,

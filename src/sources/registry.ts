@@ -2,10 +2,12 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import type { SourcePlugin } from './types.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  casper,
   csv_assets: csvAssets,
   csv_users: csvUsers,
 };

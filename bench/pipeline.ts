@@ -1,0 +1,151 @@
+/**
+ * Pipeline benchmark (not a test): N CSV rows of 15 columns, 5 mappings, 1 built-in converter, 1 custom
+ * converter and 1 record filter, pushed by the real CLI to the fake Oomnitza with 0 ms and 20 ms of added
+ * latency per bulk request, with 2 and 8 workers. Prints records/s and the CLI's peak RSS for each case,
+ * then the transform stage alone (built-in converters only; with the sandboxed converter and filter).
+ *
+ *   npm run build && node dist/bench/pipeline.js [rows=100000] [--big]   (--big adds a 1,000,000-row run)
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getLogger } from '../src/logging.js';
+import { Transformer } from '../src/pipeline/transform.js';
+import { createSandbox } from '../src/sandbox/sandbox.js';
+import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100_000);
+const big = process.argv.includes('--big');
+const BATCH = 100;
+
+function writeCsv(file: string, n: number): void {
+  const cols = Array.from({ length: 15 }, (_, i) => `col${i}`);
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, `serial,name,status,model,owner,${cols.slice(5).join(',')}\n`);
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    buf += `SN${i},host-${i},${i % 10 === 0 ? 'retired' : 'active'},model ${i % 50},user${i}@example.com,${cols.slice(5).map((c) => `${c}-${i}`).join(',')}\n`;
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+}
+
+function config(url: string, token: string): string {
+  return `[oomnitza]
+url = ${url}
+api_token = ${token}
+
+[csv_assets]
+enable = True
+filename = data.csv
+sync_field = SERIAL_NUMBER
+batch_size = ${BATCH}
+mapping.SERIAL_NUMBER = {"source": "serial", "required": true}
+mapping.NAME = name
+mapping.MODEL = {"source": "model", "converter": "capitalize"}
+mapping.ASSIGNED_TO = owner
+mapping.STATUS = {"source": "status", "converter": "status_label"}
+recordfilter:
+    return record.status !== "retired"
+
+[converters]
+status_label:
+    return value === "active" ? "In use" : "Unknown"
+`;
+}
+
+/** Runs the CLI, sampling its VmHWM (peak RSS) from /proc while it runs. */
+function runCli(dir: string, workers: number): Promise<{ seconds: number; peakMb: number; code: number }> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(root, 'bin/connector'), 'upload', 'csv_assets', '--ini', 'config.ini', '--workers', String(workers)], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_PROXY: '127.0.0.1' },
+    });
+    let peakKb = 0;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 50);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      if (code !== 0) process.stderr.write(stderr);
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peakKb / 1024, code: code ?? -1 });
+    });
+  });
+}
+
+async function endToEnd(n: number, latencies: number[], workerCounts: number[]): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connector-bench-'));
+  writeCsv(path.join(dir, 'data.csv'), n);
+  for (const latency of latencies) {
+    for (const workers of workerCounts) {
+      const oom = await startFakeOomnitza({ bulkLatencyMs: latency, countOnly: true });
+      fs.writeFileSync(path.join(dir, 'config.ini'), config(oom.url, oom.token));
+      const r = await runCli(dir, workers);
+      const pushed = oom.recordCount;
+      await oom.close();
+      const rate = Math.round(n / r.seconds);
+      const ideal = latency ? Math.round((workers * BATCH) / (latency / 1000)) : undefined;
+      console.log(
+        `e2e rows=${n} latency=${latency}ms workers=${workers}: ${rate} records/s (pulled ${n}, pushed ${pushed}, exit ${r.code})` +
+          `${ideal ? `, ideal ${ideal}/s (${Math.round((100 * rate) / ideal)}% of ideal incl. startup)` : ''}, peak RSS ${r.peakMb.toFixed(0)} MB`,
+      );
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function transformOnly(n: number): Promise<void> {
+  const records = Array.from({ length: 1000 }, (_, i) => {
+    const r: Record<string, unknown> = { serial: `SN${i}`, name: `host-${i}`, status: i % 10 ? 'active' : 'retired', model: `model ${i}`, owner: `u${i}@x` };
+    for (let c = 5; c < 15; c++) r[`col${c}`] = `v${c}-${i}`;
+    return r;
+  });
+  const log = getLogger('bench');
+  const mappings = {
+    SERIAL_NUMBER: { source: 'serial', required: true },
+    NAME: { source: 'name' },
+    MODEL: { source: 'model', converter: 'capitalize' },
+    ASSIGNED_TO: { source: 'owner' },
+    STATUS: { source: 'status', converter: 'split:index=0' },
+  };
+  const builtin = new Transformer({ mappings, settingText: {}, log });
+  let t = process.hrtime.bigint();
+  for (let done = 0; done < n; done += records.length) await builtin.transform(records);
+  console.log(`transform, built-in converters only: ${Math.round(n / (Number(process.hrtime.bigint() - t) / 1e9))} records/s`);
+
+  const sandbox = await createSandbox([
+    { name: 'status_label', kind: 'converter', code: 'return value === "active" ? "In use" : "Unknown"' },
+    { name: 'recordfilter', kind: 'filter', code: 'return record.status !== "retired"' },
+  ]);
+  const custom = new Transformer({
+    mappings: { ...mappings, STATUS: { source: 'status', converter: 'status_label' } },
+    settingText: {},
+    log,
+    sandbox,
+    filter: 'recordfilter',
+  });
+  t = process.hrtime.bigint();
+  for (let done = 0; done < n; done += records.length) await custom.transform(records);
+  console.log(`transform, + 1 custom converter + 1 filter in the sandbox: ${Math.round(n / (Number(process.hrtime.bigint() - t) / 1e9))} records/s`);
+  await sandbox.close();
+}
+
+await transformOnly(rows);
+await endToEnd(rows, [0, 20], [2, 8]);
+if (big) await endToEnd(1_000_000, [0], [8]);

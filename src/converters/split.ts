@@ -1,0 +1,21 @@
+/**
+ * `split:on=<text>|index=<n>`: one part of the value split on `on` (Python indexing: 0 is the first
+ * part, -1 the last). Without `on`, splits on runs of whitespace, as Python's str.split() does.
+ * e.g. `split:on=@|index=1` on "jdoe@example.com" -> "example.com". Whenever the split cannot be done (index out
+ * of range or not a number, empty `on`, a non-text value) the value comes back unchanged.
+ */
+import type { Converter } from './types.js';
+import { firstValue, isTruthy, pyInt, pySplitWhitespace } from './python.js';
+
+export const split: Converter = ({ value, params }) => {
+  const v = firstValue(value);
+  if (!isTruthy(v) || typeof v !== 'string') return v;
+  const on = params.on;
+  // int(True) is 1 in Python, so a bare `index` flag means index 1, as it did in the original.
+  const index = params.index === undefined ? 0n : pyInt(params.index);
+  if (index === undefined || on === true || on === '') return v;
+  const parts = on === undefined ? pySplitWhitespace(v) : v.split(on);
+  const at = index < 0n ? BigInt(parts.length) + index : index;
+  if (at < 0n || at >= BigInt(parts.length)) return v;
+  return parts[Number(at)];
+};
