@@ -9,6 +9,26 @@ export const SECRET_BACKENDS = ['keyring', 'vault', 'cyberark', 'env', 'file'] a
 /** The original's `ssl_protocol` values; each maps to a TLS version range in src/http/tls.ts. */
 export const SSL_PROTOCOLS = ['', 'ssl', 'sslv23', 'sslv3', 'tls', 'tls1', 'tls1.1', 'tls1.2', 'tls1.3'] as const;
 
+/**
+ * Options of the secret backends (src/secrets/README.md). The backends read them from the raw section before
+ * validation; they are declared here so that they are documented and not reported as unknown.
+ */
+export function secretBackendSettings() {
+  const text = (description: string) => setting.string({ description });
+  return {
+    vault_kv_version: text('HashiCorp Vault KV engine version: 1, 2, or empty to detect.'),
+    vault_mount: text('Vault mount of the KV engine (default secret).'),
+    vault_path: text('Vault path of the secret under the mount (default: the vault_alias).'),
+    vault_namespace: text('Vault Enterprise namespace.'),
+    vault_verify_ssl: text('Verify the Vault server certificate (default True).'),
+    vault_cacert_file: text('PEM CA file for the Vault or Conjur server.'),
+    vault_credentials_backend: text('Where vault_url/vault_token are kept: keyring (default), env or file.'),
+    cyberark_account: text('CyberArk Conjur account (default: the vault_alias).'),
+    cyberark_login: text('CyberArk Conjur login (default admin).'),
+    secrets_file: text('Encrypted secrets file used by vault_backend = file.'),
+  };
+}
+
 export const commonSettings = {
   enable: setting.bool({ default: false, description: 'Set to True to run this section with `connector upload`.' }),
   sync_field: setting.list({
@@ -30,6 +50,7 @@ export const commonSettings = {
   }),
   vault_keys: setting.string({ description: 'Space-separated names of settings whose values come from the secret backend.' }),
   vault_alias: setting.string({ description: 'Name the secrets are stored under (default: the section name).' }),
+  ...secretBackendSettings(),
   batch_size: setting.int({ default: 100, min: 1, max: 10000, description: 'Records per bulk request to Oomnitza.' }),
   recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
   test_run: setting.bool({ description: 'Run this section as if --testmode was given.' }),

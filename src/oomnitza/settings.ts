@@ -1,5 +1,5 @@
 /** The `[oomnitza]` section: where records go and how to authenticate (reference/oomnitza-api.md). */
-import { commonSettings } from '../config/commonSettings.js';
+import { commonSettings, secretBackendSettings } from '../config/commonSettings.js';
 import { setting, type SettingsOf } from '../config/settings.js';
 
 export const oomnitzaSettings = {
@@ -14,6 +14,7 @@ export const oomnitzaSettings = {
   vault_backend: commonSettings.vault_backend,
   vault_keys: commonSettings.vault_keys,
   vault_alias: commonSettings.vault_alias,
+  ...secretBackendSettings(),
 };
 
 export type OomnitzaSettings = SettingsOf<typeof oomnitzaSettings>;

@@ -4,12 +4,15 @@
  */
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
+import { ldap, ldapAssets } from './ldap/index.js';
 import type { SourcePlugin } from './types.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
   casper,
   csv_assets: csvAssets,
   csv_users: csvUsers,
+  ldap,
+  ldap_assets: ldapAssets,
 };
 
 export function findSource(type: string): SourcePlugin<any> | undefined {

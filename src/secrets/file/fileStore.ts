@@ -1,0 +1,199 @@
+/**
+ * An encrypted secrets file for headless servers with no keyring daemon.
+ *
+ * Format (JSON, mode 0600):
+ *   { format: 'connector-secrets', version: 1,
+ *     kdf: { name: 'scrypt', salt, N, r, p },          // per-file random salt
+ *     check: { iv, tag, data },                        // a known text, so a wrong passphrase is detected
+ *     secrets: { <alias>: { <key>: { iv, tag, data } } } }
+ * Each value is AES-256-GCM with a fresh 12-byte IV and `alias\0key` as additional data, so entries cannot
+ * be swapped between names without detection. Names (aliases, keys) are stored in clear so that
+ * `strongbox --list` works without the passphrase; values never are.
+ * Writes go to a temp file in the same directory, then rename: a crash never leaves half a file.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { SecretStoreError, type WritableSecretStore } from '../writable.js';
+
+export const PASSPHRASE_ENV = 'CONNECTOR_SECRETS_PASSPHRASE';
+export const SECRETS_FILE_ENV = 'CONNECTOR_SECRETS_FILE';
+
+interface Sealed {
+  iv: string;
+  tag: string;
+  data: string;
+}
+interface Kdf {
+  name: 'scrypt';
+  salt: string;
+  N: number;
+  r: number;
+  p: number;
+}
+interface SecretsFile {
+  format: 'connector-secrets';
+  version: 1;
+  kdf: Kdf;
+  check: Sealed;
+  secrets: Record<string, Record<string, Sealed>>;
+}
+
+const CHECK_TEXT = 'connector-secrets-check';
+/** scrypt cost: 2^15 x 8 uses 32 MiB and ~100 ms, OWASP's recommended minimum for scrypt. */
+const DEFAULT_KDF = { N: 1 << 15, r: 8, p: 1 };
+
+/** `~/.config/connector/secrets.enc` (XDG_CONFIG_HOME respected; %APPDATA% on Windows), or CONNECTOR_SECRETS_FILE. */
+export function defaultSecretsFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env[SECRETS_FILE_ENV]) return env[SECRETS_FILE_ENV];
+  const base =
+    process.platform === 'win32' && env.APPDATA ? env.APPDATA : env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'connector', 'secrets.enc');
+}
+
+export interface FileStoreOptions {
+  file: string;
+  /** Called at most once per store, only when a value must be decrypted or encrypted. */
+  passphrase: () => Promise<string>;
+  /** Lower scrypt cost for tests only; stored in the file, so reads always use the file's own parameters. */
+  kdf?: { N: number; r: number; p: number };
+}
+
+export class FileStore implements WritableSecretStore {
+  readonly name = 'file';
+  private key: { salt: string; key: Buffer } | undefined;
+
+  constructor(private readonly opts: FileStoreOptions) {}
+
+  get file(): string {
+    return this.opts.file;
+  }
+
+  async get(alias: string, key: string): Promise<string | undefined> {
+    const doc = await this.read();
+    const sealed = doc?.secrets[alias]?.[key];
+    if (!doc || !sealed) return undefined;
+    const k = await this.unlock(doc);
+    return open(k, sealed, aad(alias, key), `the value of ${alias}/${key} in ${this.file} was altered`);
+  }
+
+  async set(alias: string, key: string, value: string): Promise<void> {
+    const doc = (await this.read()) ?? (await this.create());
+    const k = await this.unlock(doc);
+    (doc.secrets[alias] ??= {})[key] = seal(k, value, aad(alias, key));
+    await this.write(doc);
+  }
+
+  async delete(alias: string, key: string): Promise<boolean> {
+    const doc = await this.read();
+    if (!doc?.secrets[alias]?.[key]) return false;
+    delete doc.secrets[alias][key];
+    if (Object.keys(doc.secrets[alias]).length === 0) delete doc.secrets[alias];
+    await this.write(doc);
+    return true;
+  }
+
+  async listKeys(alias: string): Promise<string[]> {
+    const doc = await this.read();
+    return Object.keys(doc?.secrets[alias] ?? {}).sort();
+  }
+
+  async listAliases(): Promise<string[]> {
+    const doc = await this.read();
+    return Object.keys(doc?.secrets ?? {}).sort();
+  }
+
+  private async read(): Promise<SecretsFile | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new SecretStoreError('config', `cannot read secrets file ${this.file}: ${(err as Error).message}`, { cause: err });
+    }
+    let doc: SecretsFile;
+    try {
+      doc = JSON.parse(text) as SecretsFile;
+    } catch {
+      throw new SecretStoreError('config', `secrets file ${this.file} is not a connector secrets file (not JSON)`);
+    }
+    if (doc?.format !== 'connector-secrets' || doc.version !== 1 || doc.kdf?.name !== 'scrypt' || !doc.check || typeof doc.secrets !== 'object') {
+      throw new SecretStoreError('config', `secrets file ${this.file} is not a connector secrets file (version 1)`);
+    }
+    return doc;
+  }
+
+  private async create(): Promise<SecretsFile> {
+    const kdf: Kdf = { name: 'scrypt', salt: crypto.randomBytes(16).toString('base64'), ...(this.opts.kdf ?? DEFAULT_KDF) };
+    const key = await this.derive(kdf);
+    return { format: 'connector-secrets', version: 1, kdf, check: seal(key, CHECK_TEXT, 'check'), secrets: {} };
+  }
+
+  private async unlock(doc: SecretsFile): Promise<Buffer> {
+    const key = await this.derive(doc.kdf);
+    open(key, doc.check, 'check', `wrong passphrase for secrets file ${this.file} (check ${PASSPHRASE_ENV})`);
+    return key;
+  }
+
+  private async derive(kdf: Kdf): Promise<Buffer> {
+    if (this.key?.salt === kdf.salt) return this.key.key;
+    const passphrase = await this.opts.passphrase();
+    if (!passphrase) throw new SecretStoreError('config', `an empty passphrase cannot protect ${this.file}`);
+    const key = await new Promise<Buffer>((resolve, reject) =>
+      crypto.scrypt(
+        passphrase,
+        Buffer.from(kdf.salt, 'base64'),
+        32,
+        { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r },
+        (err, buf) => (err ? reject(err) : resolve(buf)),
+      ),
+    );
+    this.key = { salt: kdf.salt, key };
+    return key;
+  }
+
+  private async write(doc: SecretsFile): Promise<void> {
+    const dir = path.dirname(this.file);
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+    const handle = await fs.open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(doc, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.rename(temp, this.file);
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
+    // rename keeps the temp file's 0600; chmod covers a umask that narrowed nothing on exotic filesystems.
+    await fs.chmod(this.file, 0o600).catch(() => undefined);
+  }
+}
+
+function aad(alias: string, key: string): string {
+  return `${alias}\u0000${key}`;
+}
+
+function seal(key: Buffer, text: string, additional: string): Sealed {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(additional, 'utf8'));
+  const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+function open(key: Buffer, sealed: Sealed, additional: string, failure: string): string {
+  try {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(Buffer.from(additional, 'utf8'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretStoreError('config', failure);
+  }
+}
