@@ -57,6 +57,18 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       run(check(sections, opts, stopSignal()));
     });
 
+  addCommonOptions(program.command('serve'))
+    .description('receive Jamf Pro webhooks and sync the devices they name (the original server.py)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '8000')
+    .action((_o, cmd: Command) => {
+      const opts = readCommonOptions(cmd);
+      const o = cmd.opts<{ host: string; port: string }>();
+      prepare(opts);
+      // Loaded on demand: upload runs from cron never need the server code.
+      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port) }, stopSignal())));
+    });
+
   program
     .command('generate-ini')
     .description('write an example config with every source (an existing file is kept as <file>.bak)')

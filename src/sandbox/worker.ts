@@ -1,0 +1,27 @@
+/**
+ * Worker-thread entry: owns one QuickJS runtime and answers run requests from the host (sandbox.ts).
+ * If QuickJS aborts (e.g. the capped wasm memory cannot grow at a bad moment), the exception ends this
+ * worker, not the host: the host sees the exit and starts a fresh worker.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openSnippetRuntime } from './quickjs.js';
+import type { RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('src/sandbox/worker.ts must run in a worker thread');
+const init = workerData as WorkerInit;
+const progress = new Int32Array(init.progress);
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+try {
+  const runtime = await openSnippetRuntime(init.snippets, init.limits, (position) => Atomics.store(progress, 0, position));
+  port.on('message', (request: RunRequest) => {
+    const outcome = runtime.run(request.json, request.budgetMs, request.trace);
+    post(outcome.ok
+      ? { type: 'result', id: request.id, json: outcome.json }
+      : { type: 'failed', id: request.id, reason: outcome.reason, message: outcome.message });
+  });
+  post({ type: 'ready' });
+} catch (err) {
+  post({ type: 'init-failed', message: err instanceof Error ? err.message : String(err) });
+}

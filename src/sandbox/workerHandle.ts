@@ -1,0 +1,106 @@
+/**
+ * Host side of one worker thread: starts it, sends one run at a time, and enforces the hard stop.
+ * The interrupt handler inside the worker is only polled between bytecodes, so one long built-in call
+ * (a huge join or sort in a loop) can overrun the deadline by many seconds; the host timer ends the
+ * worker with `terminate()` when the soft stop has not happened within HARD_STOP_GRACE_MS.
+ */
+import { Worker } from 'node:worker_threads';
+import type { RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
+
+export const HARD_STOP_GRACE_MS = 500;
+/** The worker's own V8 heap (JSON strings in and out); QuickJS's heap is the separate, capped wasm memory. */
+const WORKER_HEAP_MB = 256;
+
+export type RunReply =
+  | { ok: true; json: string }
+  | { ok: false; reason: 'timeout' | 'error' | 'crash'; message: string };
+
+interface Pending {
+  id: number;
+  resolve(reply: RunReply): void;
+  timer: NodeJS.Timeout;
+}
+
+export class SnippetWorker {
+  private pending: Pending | undefined;
+  private nextId = 1;
+  private dead = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    worker.on('error', (err) => this.fail('crash', `the sandbox worker failed: ${err.message}`));
+    worker.on('exit', (code) => this.fail('crash', `the sandbox worker exited (code ${code})`));
+  }
+
+  /** Resolves once the snippets are compiled; rejects with the compile or start-up error. */
+  static start(init: WorkerInit): Promise<SnippetWorker> {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: init,
+      env: {},
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
+    // An idle sandbox must not keep the process alive; a run in flight holds its own timer.
+    worker.unref();
+    return new Promise((resolve, reject) => {
+      const onEarlyExit = (code: number) => reject(new Error(`the sandbox worker exited during start-up (code ${code})`));
+      worker.once('error', reject);
+      worker.once('exit', onEarlyExit);
+      worker.once('message', (message: WorkerMessage) => {
+        worker.off('error', reject);
+        worker.off('exit', onEarlyExit);
+        if (message.type === 'ready') {
+          resolve(new SnippetWorker(worker));
+        } else {
+          void worker.terminate();
+          reject(new Error(message.type === 'init-failed' ? message.message : `unexpected message "${message.type}"`));
+        }
+      });
+    });
+  }
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  run(json: string, budgetMs: number, trace: boolean): Promise<RunReply> {
+    if (this.dead) return Promise.resolve({ ok: false, reason: 'crash', message: 'the sandbox worker is gone' });
+    if (this.pending) throw new Error('SnippetWorker.run called while a run is in flight');
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.fail('timeout', `did not stop within ${HARD_STOP_GRACE_MS} ms of the deadline; the worker was terminated`);
+        void this.terminate();
+      }, budgetMs + HARD_STOP_GRACE_MS);
+      this.pending = { id, resolve, timer };
+      const request: RunRequest = { id, json, budgetMs, trace };
+      this.worker.postMessage(request);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.dead = true;
+    this.fail('crash', 'the sandbox worker was closed');
+    await this.worker.terminate();
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    const pending = this.pending;
+    if (!pending || !('id' in message) || message.id !== pending.id) return;
+    this.settle(message.type === 'result'
+      ? { ok: true, json: message.json }
+      : { ok: false, reason: message.reason, message: message.message });
+  }
+
+  private fail(reason: 'timeout' | 'crash', message: string): void {
+    this.dead = true;
+    this.settle({ ok: false, reason, message });
+  }
+
+  private settle(reply: RunReply): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.resolve(reply);
+  }
+}
