@@ -32,11 +32,13 @@ export function addCommonOptions(cmd: Command): Command {
 
 export function readCommonOptions(cmd: Command): CommonOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
-  const source = (name: string) => cmd.getOptionValueSource(name) ?? cmd.parent?.getOptionValueSource(name);
+  // The options are declared on the program and on each command (so `--help` lists them); commander lets the
+  // program take them wherever they appear, so a value typed by the user may sit on either.
+  const fromCli = (name: string) => [cmd, cmd.parent].some((c) => c?.getOptionValueSource(name) === 'cli');
   return {
     ini: String(o.ini),
     loggingConfig: String(o.loggingConfig),
-    loggingConfigExplicit: source('loggingConfig') === 'cli',
+    loggingConfigExplicit: fromCli('loggingConfig'),
     recordCount: o.recordCount as number | undefined,
     workers: (o.workers as number) ?? 2,
     showMappings: Boolean(o.showMappings),

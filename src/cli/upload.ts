@@ -32,7 +32,15 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     try {
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
       await syncSection(
-        { section, mappings: prepared.mappings, oomnitza: opts.testmode ? undefined : oomnitza.client, sandbox: prepared.sandbox, stats, log: rt.log },
+        {
+          section,
+          mappings: prepared.mappings,
+          converters: prepared.converters,
+          oomnitza: opts.testmode ? undefined : oomnitza.client,
+          sandbox: prepared.sandbox,
+          stats,
+          log: rt.log,
+        },
         rt.source.read(prepared.request),
         runOptions(opts, signal),
       );

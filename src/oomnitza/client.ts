@@ -80,6 +80,11 @@ export class OomnitzaClient {
     return out;
   }
 
+  /** All locations (for the `location` converter): a list of objects with the instance's location fields. */
+  async getLocations(): Promise<unknown> {
+    return (await this.http.request('GET', `${this.base}/api/v3/locations`)).json<unknown>();
+  }
+
   async pushBulk(payload: BulkPayload, signal?: AbortSignal): Promise<void> {
     await this.http.request('POST', `${this.base}/api/v3/bulk`, { json: payload, signal });
   }

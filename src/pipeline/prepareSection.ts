@@ -10,7 +10,9 @@ import type { SnippetSandbox } from '../sandbox/types.js';
 import type { ReadRequest } from '../sources/types.js';
 import { VERSION } from '../version.js';
 import { effectiveMappings, formatMappingsTable } from './effectiveMappings.js';
-import { mappedFields, type FieldMappings } from './mapping.js';
+import { mappedFields, parseConverterSpec, type FieldMappings } from './mapping.js';
+import { buildLocationTable, createLocationConverter, type LocationTable } from '../converters/location.js';
+import type { Converter } from '../converters/types.js';
 import type { SectionRuntime } from './sectionRuntime.js';
 import type { RunOptions } from './syncSection.js';
 
@@ -40,6 +42,8 @@ export async function connectOomnitza(config: Config, testmode: boolean): Promis
 
 export interface PreparedSection {
   mappings: FieldMappings;
+  /** Converters bound to this run, e.g. `location` with its tables from Oomnitza. */
+  converters: Record<string, Converter>;
   sandbox?: SnippetSandbox;
   /** What to ask the source for. */
   request: ReadRequest;
@@ -56,8 +60,42 @@ export async function prepareSection(rt: SectionRuntime, oomnitza: OomnitzaConne
     throw new Error('no field mappings: add mapping.FIELD lines to the section or mappings in Oomnitza');
   }
   const sandbox = await rt.sandbox(Object.values(mappings).flatMap((m) => (m.converter ? [m.converter] : [])));
+  const converters = await boundConverters(mappings, oomnitza, rt);
   // Filters and custom converters may read any field, so then the source reads everything it cheaply can.
-  return { mappings, sandbox, request: { fields: mappedFields(mappings), allFields: Boolean(sandbox) } };
+  return { mappings, converters, sandbox, request: { fields: mappedFields(mappings), allFields: Boolean(sandbox) } };
+}
+
+/**
+ * The `location` converter translates names to Oomnitza location ids with the list of locations in Oomnitza,
+ * loaded once per run (as the original). Unreachable in testmode: names pass through unchanged.
+ */
+async function boundConverters(mappings: FieldMappings, oomnitza: OomnitzaConnection, rt: SectionRuntime): Promise<Record<string, Converter>> {
+  const uses = Object.values(mappings).some((m) => m.converter && parseConverterSpec(m.converter).name.toLowerCase() === 'location');
+  if (!uses) return {};
+  let locations: unknown = [];
+  if (oomnitza.online) {
+    try {
+      locations = await oomnitza.client.getLocations();
+    } catch (err) {
+      rt.log.warn(`could not load locations from Oomnitza (${errorMessage(err)}); location names are sent unchanged`);
+    }
+  }
+  const tables = new Map<string, LocationTable>();
+  const missed = new Set<string>();
+  const location = createLocationConverter(
+    (key) => {
+      const id = `${key.idField}/${key.labelField}`;
+      if (!tables.has(id)) tables.set(id, buildLocationTable(locations, key));
+      return tables.get(id);
+    },
+    (value) => {
+      if (missed.size < 100 && !missed.has(value)) {
+        missed.add(value);
+        rt.log.warn(`location "${value}" is not a location in Oomnitza; sent unchanged`);
+      }
+    },
+  );
+  return { location };
 }
 
 export interface RunFlags {

@@ -10,6 +10,7 @@ import type { SectionConfig } from '../config/loadConfig.js';
 import { errorMessage, PermanentError } from '../errors.js';
 import { redactor, type Logger } from '../logging.js';
 import type { BulkPayload, OomnitzaClient } from '../oomnitza/client.js';
+import type { Converter } from '../converters/types.js';
 import type { SnippetSandbox } from '../sandbox/types.js';
 import type { RawRecord } from '../sources/types.js';
 import type { FieldMappings } from './mapping.js';
@@ -36,6 +37,8 @@ export interface SectionRun {
   /** Absent in testmode: nothing is sent. */
   oomnitza?: OomnitzaClient;
   sandbox?: SnippetSandbox;
+  /** Converters bound to this run (see prepareSection). */
+  converters?: Record<string, Converter>;
   stats: SectionStats;
   log: Logger;
 }
@@ -59,6 +62,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     sandbox: run.sandbox,
     filter: section.filter ? section.filter.name : undefined,
     log,
+    converters: run.converters,
   });
   const saver = opts.saveData ? new DataSaver(path.join(opts.saveDir, section.name), portion) : undefined;
 

@@ -32,6 +32,8 @@ export interface TransformOptions {
   /** Name of the filter snippet in the sandbox, when the section has one. */
   filter?: string;
   log: Logger;
+  /** Converters bound to this run (e.g. `location` with the tables loaded from Oomnitza); override built-ins. */
+  converters?: Record<string, Converter>;
 }
 
 /** Python truthiness, which the original uses for `required`: None, '', 0, [], {} and False are empty. */
@@ -65,7 +67,7 @@ export class Transformer {
       const plan: FieldPlan = { field, value, converterField: m.source ?? field, required: Boolean(m.required) };
       if (m.converter) {
         const { name, params } = parseConverterSpec(m.converter);
-        const fn = getBuiltinConverter(name);
+        const fn = opts.converters?.[name.toLowerCase()] ?? getBuiltinConverter(name);
         if (fn) plan.builtin = { name, fn, params };
         else plan.custom = { name, params };
       }

@@ -273,3 +273,23 @@ test('generate-ini writes config.example.ini exactly and keeps a backup', async 
   expect(generated).toBe(repoExample);
   for (const section of ['[oomnitza]', '[csv_assets]', '[csv_users]']) expect(generated).toContain(section);
 });
+
+test('the location converter translates names with the locations loaded from Oomnitza', async () => {
+  await oom.close();
+  oom = await startFakeOomnitza({
+    locations: [
+      { location_id: 'loc-1', name: 'Lisbon' },
+      { location_id: 'loc-2', name: 'Berlin', code: 'BER' },
+    ],
+  });
+  const extra = 'mapping.LOCATION = {"source": "site", "converter": "location"}\nmapping.BY_CODE = {"source": "code", "converter": "location:label=code"}\n';
+  const dir = tempDir({ 'config.ini': config(extra), 'assets.csv': 'serial,site,code\nS1,Lisbon,BER\nS2,Atlantis,XXX\n' });
+  const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
+  expect(res.code).toBe(0);
+  expect(oom.records().map((r) => [r.LOCATION, r.BY_CODE])).toEqual([
+    ['loc-1', 'loc-2'],
+    ['Atlantis', 'XXX'],
+  ]);
+  expect(res.stderr).toMatch(/location "Atlantis" is not a location in Oomnitza/);
+  expect(oom.log.filter((l) => l === 'GET /api/v3/locations')).toHaveLength(1);
+});

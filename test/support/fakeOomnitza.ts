@@ -24,6 +24,8 @@ export interface FakeOomnitzaOptions {
   login?: { username: string; password: string };
   /** Server-side mappings by name: { "<source field>": "<FIELD>" | ["<FIELD>", ...] }. */
   mappings?: Record<string, Record<string, string | string[]>>;
+  /** Served by GET /api/v3/locations. */
+  locations?: Record<string, unknown>[];
   /** Delay before answering each bulk request, to simulate latency. */
   bulkLatencyMs?: number;
   /** Keep only counts, not bodies (benchmarks). */
@@ -87,6 +89,8 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
         const name = url.searchParams.get('name') ?? '';
         return send(res, 200, opts.mappings?.[name] ?? {});
       }
+
+      if (req.method === 'GET' && url.pathname === '/api/v3/locations') return send(res, 200, opts.locations ?? []);
 
       if (req.method === 'POST' && url.pathname === '/api/v3/bulk') {
         let payload: BulkRequest;
