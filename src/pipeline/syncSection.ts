@@ -15,7 +15,7 @@ import type { SnippetSandbox } from '../sandbox/types.js';
 import type { RawRecord } from '../sources/types.js';
 import type { FieldMappings } from './mapping.js';
 import { SectionStats } from './summary.js';
-import { Transformer } from './transform.js';
+import { Transformer, type Outcome } from './transform.js';
 
 export interface RunOptions {
   testmode: boolean;
@@ -122,10 +122,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   };
 
   let pushedIndex = 1;
-  const processChunk = async (chunk: RawRecord[], firstIndex: number) => {
-    if (chunk.length === 0) return;
-    await saver?.write('raw', redactor.redactDeep(chunk));
-    const outcomes = await transformer.transform(chunk);
+  const handleOutcomes = async (outcomes: Outcome[], firstIndex: number) => {
     outcomes.forEach((o, i) => {
       const n = firstIndex + i;
       if (o.kind === 'filtered') stats.filtered++;
@@ -140,6 +137,27 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       pushedIndex += batch.length;
       batchNo++;
     }
+  };
+
+  /**
+   * Two-stage pipeline: while the sandbox works on one chunk, the next one is read and mapped. Outcomes are
+   * handled in order. Awaiting the returned promise waits for the previous chunk, so at most two chunks are
+   * being transformed at any time (bounded memory).
+   */
+  let previous: Promise<void> = Promise.resolve();
+  const processChunk = async (chunk: RawRecord[], firstIndex: number): Promise<void> => {
+    if (chunk.length === 0) return previous;
+    await saver?.write('raw', redactor.redactDeep(chunk));
+    const outcomes = transformer.transform(chunk);
+    const before = previous;
+    previous = (async () => {
+      const results = await outcomes;
+      await before;
+      await handleOutcomes(results, firstIndex);
+    })();
+    // Keep an unhandled rejection from escaping while the read loop is busy; the error surfaces when awaited.
+    previous.catch(() => undefined);
+    return before;
   };
 
   let chunk: RawRecord[] = [];
@@ -173,11 +191,10 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     stats.fatal = `reading from the source failed: ${errorMessage(err)}`;
   }
   try {
-    if (!stopReason) {
-      await processChunk(chunk, chunkStart);
-      if (outBatch.length) await dispatch(outBatch, pushedIndex);
-      outBatch = [];
-    }
+    if (!stopReason) await processChunk(chunk, chunkStart);
+    await previous;
+    if (!stopReason && outBatch.length) await dispatch(outBatch, pushedIndex);
+    outBatch = [];
   } catch (err) {
     stats.fatal ??= `processing failed: ${errorMessage(err)}`;
   }

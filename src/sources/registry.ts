@@ -5,6 +5,7 @@
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
@@ -13,6 +14,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_users: csvUsers,
   ldap,
   ldap_assets: ldapAssets,
+  sccm,
 };
 
 export function findSource(type: string): SourcePlugin<any> | undefined {
