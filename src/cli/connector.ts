@@ -22,7 +22,6 @@ function stopSignal(): AbortSignal {
     getLogger('connector').warn(`${name} received: finishing batches in flight, then stopping (press again to quit now)`);
     controller.abort();
   };
-  process.once('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   return controller.signal;
