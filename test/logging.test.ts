@@ -24,7 +24,10 @@ test('logging.json in the original format: file handler at DEBUG, secrets redact
     expect(res.stdout).toMatch(/\[csv_users\] pulled 1/);
     for (const text of [res.stdout, res.stderr, file]) {
       expect(text).not.toContain(oom.token);
+      // Not declared by csv_users, but named like a credential: redacted too (the ECHO mapping prints ***).
+      expect(text).not.toContain('hunter2-secret-pw');
     }
+    expect(res.stdout).toContain('"ECHO": "***"');
   } finally {
     await oom.close();
   }

@@ -163,6 +163,7 @@ async function readOomnitza(doc: IniDocument, section: IniSection, errors: Confi
   const v = validateSettings(oomnitzaSettings, section.entries, secrets, where);
   errors.push(...v.errors);
   warnUnknown(doc, section, new Set(Object.keys(oomnitzaSettings)), warnings);
+  redactSecretLooking(section);
   registerSecrets(oomnitzaSettings, v.values);
   const o = v.values as OomnitzaSettings;
   if (v.errors.length === 0 && !o.api_token && !(o.username && o.password) && !o.user_pem_file) {
@@ -235,6 +236,7 @@ async function readSection(
 
   const known = new Set([...Object.keys(plugin.settings), ...Object.keys(commonSettings)]);
   warnUnknown(doc, section, known, warnings);
+  redactSecretLooking(section);
   if (errors.length > before) return undefined;
 
   // Values the admin wrote but the schema does not know (e.g. for `{"setting": "x"}`) still count as text.
@@ -255,6 +257,13 @@ async function readSection(
     line: section.line,
     lines: Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.line])),
   };
+}
+
+/** Any setting named like a credential is treated as one, even when its source does not declare it. */
+const SECRET_NAME = /pass(word|wd)?$|token|secret|api_?key|private_?key/i;
+
+function redactSecretLooking(section: IniSection): void {
+  for (const e of section.entries.values()) if (SECRET_NAME.test(e.key) && !e.key.startsWith('mapping.')) redactor.add(e.value);
 }
 
 function registerSecrets(schema: Record<string, { secret: boolean }>, values: Record<string, unknown>): void {
