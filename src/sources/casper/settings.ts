@@ -1,5 +1,6 @@
 /** Settings of `[casper]` / `[casper.MDM]` (names as in the original's "Jamf Configuration"). */
 import { setting, type SettingsOf } from '../../config/settings.js';
+import { webhookSettings } from '../../server/webhookSettings.js';
 
 export const SYNC_TYPES = ['computers', 'mobiledevices'] as const;
 export type SyncType = (typeof SYNC_TYPES)[number];
@@ -26,6 +27,8 @@ export const casperSettings = {
   group_name: setting.string({
     description: 'Read only the members of this computer / mobile device group; empty reads every device.',
   }),
+  // Used only by `connector serve` (src/server/README.md).
+  ...webhookSettings,
 };
 
 export type CasperSettings = SettingsOf<typeof casperSettings>;
