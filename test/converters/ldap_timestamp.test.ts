@@ -18,7 +18,7 @@ describe('ldap_timestamp', () => {
     ['116_444_736_000_000_000', 0],
     [116444736000000000, 0],
     [true, -11644473600], // int(True) is 1
-  ])('%j -> %j', (input, expected) => {
+  ])('%p -> %p', (input, expected) => {
     expect(run(input)).toBe(expected);
   });
 
