@@ -45,6 +45,8 @@ export interface SectionRun {
 
 /** Records are transformed in chunks of this size: one sandbox round trip per chunk. */
 const CHUNK = 1000;
+/** Records read between two turns of the event loop. */
+const YIELD_EVERY = 100;
 /** How often to ask Oomnitza whether an admin canceled the run. */
 const CANCEL_CHECK_MS = 10_000;
 /** 400/422 on a batch: resend its records one by one so only the bad ones fail. */
@@ -167,6 +169,9 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       seen++;
       stats.pulled++;
       chunk.push(record);
+      // A fast source never leaves the microtask queue on its own; let replies from Oomnitza be handled
+      // (freeing pool slots) instead of waiting until the next chunk is complete.
+      if (seen % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       if (chunk.length >= CHUNK) {
         await processChunk(chunk, chunkStart);
         chunkStart += chunk.length;
