@@ -29,6 +29,8 @@ export interface RunOptions {
   print: (text: string) => void;
   connectorVersion: string;
   saveDir: string;
+  /** How often to ask Oomnitza whether an admin canceled the run (default 10 s). */
+  cancelCheckMs?: number;
 }
 
 export interface SectionRun {
@@ -183,7 +185,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
         break;
       }
       if (stopReason) break;
-      if (!testmode && Date.now() - lastCancelCheck > CANCEL_CHECK_MS) {
+      if (!testmode && Date.now() - lastCancelCheck > (opts.cancelCheckMs ?? CANCEL_CHECK_MS)) {
         lastCancelCheck = Date.now();
         if (await run.oomnitza!.isCanceled(portion)) {
           log.warn('the run was canceled in Oomnitza; stopping');

@@ -28,6 +28,8 @@ export interface FakeOomnitzaOptions {
   locations?: Record<string, unknown>[];
   /** Delay before answering each bulk request, to simulate latency. */
   bulkLatencyMs?: number;
+  /** After this many accepted bulk requests, every portion reads as canceled by an admin. */
+  cancelAfterBulks?: number;
   /** Keep only counts, not bodies (benchmarks). */
   countOnly?: boolean;
 }
@@ -58,6 +60,7 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     log: [] as string[],
     finalized: [] as string[],
     recordCount: 0,
+    bulkCount: 0,
     canceled: new Set<string>(),
   };
 
@@ -108,6 +111,7 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
           return send(res, failure.status, { error: `Injected failure ${failure.status}` }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
         }
         state.recordCount += payload.records.length;
+        state.bulkCount++;
         if (!opts.countOnly) state.bulkRequests.push(payload);
         return send(res, 200, { portion: payload.portion, accepted: payload.records.length });
       }
@@ -119,7 +123,8 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
       }
       const portion = /^\/api\/v3\/bulk\/([^/]+)$/.exec(url.pathname);
       if (req.method === 'GET' && portion) {
-        return send(res, 200, { canceled: state.canceled.has(decodeURIComponent(portion[1])) });
+        const byAdmin = opts.cancelAfterBulks !== undefined && state.bulkCount >= opts.cancelAfterBulks;
+        return send(res, 200, { canceled: byAdmin || state.canceled.has(decodeURIComponent(portion[1])) });
       }
       send(res, 404, { error: `No route ${req.method} ${url.pathname}` });
     });
