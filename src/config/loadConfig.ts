@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
+import { ConfigError, ConfigErrors, errorMessage, TransientError } from '../errors.js';
 import { getBuiltinConverter } from '../converters/index.js';
 import { getLogger, redactor } from '../logging.js';
 import { oomnitzaSettings, type OomnitzaSettings } from '../oomnitza/settings.js';
@@ -150,6 +150,8 @@ async function secretsFor(doc: IniDocument, section: IniSection, errors: ConfigE
     for (const value of Object.values(secrets)) redactor.add(value);
     return secrets;
   } catch (err) {
+    // A secret store that is down is not a config mistake: exit 1 with its message, not 2.
+    if (err instanceof TransientError) throw err;
     if (err instanceof ConfigErrors) errors.push(...err.errors);
     else if (err instanceof ConfigError) errors.push(err);
     else errors.push(new ConfigError({ file: doc.file, section: section.name, key: 'vault_keys' }, errorMessage(err)));

@@ -1,11 +1,12 @@
 /**
- * The few HTTP calls Vault and Conjur need. This uses undici directly rather than the shared toolkit
- * (src/http/client.ts) because that module was being written concurrently and is not there yet; the
- * surface is small (one request function) so switching later is a one-file change.
- * No retries: a secret read happens once at start-up, and a clear error beats a long wait.
+ * The few HTTP calls Vault and Conjur need, on the shared HTTP toolkit (src/http/client.ts) so that proxies
+ * (HTTPS_PROXY/NO_PROXY), TLS options and retries behave as for every other connection. Statuses the stores
+ * interpret themselves (403, 404, a sealed Vault's 503, ...) come back as responses; connection failures,
+ * 429 and other 5xx are retried briefly (a secret read happens once at start-up: a clear error beats a long wait).
  */
-import fs from 'node:fs';
-import { Agent, request } from 'undici';
+import { ConfigError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
+import { getLogger } from '../logging.js';
 import { SecretStoreError } from './writable.js';
 
 export interface TlsOptions {
@@ -18,52 +19,51 @@ export interface SimpleResponse {
   text: string;
 }
 
+/** Everything but 429 and the 5xx that mean "try again" (502, 504) is handed to the store to interpret. */
+const INTERPRETED = Array.from({ length: 200 }, (_, i) => 400 + i).filter((s) => s !== 429 && s !== 502 && s !== 504);
+
 export class SecretHttp {
-  private readonly agent: Agent;
+  private readonly client: HttpClient;
 
   constructor(
     private readonly service: string,
     tls: TlsOptions,
-    private readonly timeoutMs = 10_000,
+    timeoutMs = 10_000,
   ) {
-    let ca: string | undefined;
-    if (tls.caFile) {
-      try {
-        ca = fs.readFileSync(tls.caFile, 'utf8');
-      } catch (err) {
-        throw new SecretStoreError('config', `cannot read cacert_file ${tls.caFile}: ${(err as Error).message}`);
-      }
+    try {
+      this.client = new HttpClient({
+        section: service,
+        tls: { verify: tls.verify, caFile: tls.caFile },
+        log: getLogger(`secrets/${service}`),
+        timeoutMs,
+        retry: { retries: 2, baseDelayMs: 250, maxDelayMs: 2000 },
+        connections: 4,
+      });
+    } catch (err) {
+      if (err instanceof ConfigError) throw new SecretStoreError('config', err.message, { cause: err });
+      throw err;
     }
-    this.agent = new Agent({ connect: { rejectUnauthorized: tls.verify, ca }, connections: 4 });
   }
 
   async send(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: string): Promise<SimpleResponse> {
     try {
-      const res = await request(url, {
-        method,
-        headers,
-        body,
-        dispatcher: this.agent,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      return { status: res.statusCode, text: await res.body.text() };
+      const res = await this.client.request(method, url, { headers, body, acceptStatus: INTERPRETED });
+      return { status: res.status, text: res.text };
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      const reason = code ? `${code}: ${(err as Error).message}` : (err as Error).message;
-      if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code)) {
+      const message = (err as Error).message;
+      if (/TLS|certificate/i.test(message) && (err as { status?: number }).status === undefined) {
         throw new SecretStoreError(
           'config',
-          `TLS verification of ${this.service} at ${origin(url)} failed (${reason}); set cacert_file to its CA, or verify_ssl = False`,
+          `TLS verification of ${this.service} at ${origin(url)} failed (${message}); set cacert_file to its CA, or verify_ssl = False`,
           { cause: err },
         );
       }
-      throw new SecretStoreError('unavailable', `cannot reach ${this.service} at ${origin(url)} (${reason})`, { cause: err });
+      throw new SecretStoreError('unavailable', `cannot reach ${this.service} at ${origin(url)} (${message})`, { cause: err });
     }
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.client.close();
   }
 }
 
