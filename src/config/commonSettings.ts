@@ -38,7 +38,7 @@ export const commonSettings = {
   update_only: setting.bool({ description: 'Only update existing records in Oomnitza; never create new ones.' }),
   verify_ssl: setting.bool({ default: true, description: 'Verify the TLS certificate of the source. False accepts self-signed certificates.' }),
   cacert_file: setting.string({ description: 'PEM file with the CA certificate(s) that signed the source\'s certificate.' }),
-  cacert_dir: setting.string({ description: 'Directory of PEM CA certificates (LDAP only, as in the original).' }),
+  cacert_dir: setting.string({ description: 'Folder of PEM CA certificates (*.pem, *.crt) trusted in addition to cacert_file.' }),
   ssl_protocol: setting.choice(SSL_PROTOCOLS, {
     default: '',
     description: 'Force a TLS protocol version: ssl, sslv23 (negotiate), tls, tls1, tls1.1, tls1.2, tls1.3.',

@@ -42,8 +42,22 @@ export function nodeTlsOptions(settings: TlsSettings, section: string): tls.Conn
     // Node replaces its default roots when `ca` is given; keep them so public CAs still work next to the private one.
     options.ca = [...tls.rootCertificates, pem];
   }
+  if (settings.caDir) options.ca = [...((options.ca as string[] | undefined) ?? tls.rootCertificates), ...readCaDir(settings.caDir, section)];
   if (settings.clientPemFile) Object.assign(options, clientCertificate(settings.clientPemFile, section));
   return options;
+}
+
+/** Every certificate in the PEM files of a folder (cacert_dir). */
+function readCaDir(dir: string, section: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => /\.(pem|crt|cer)$/i.test(n)).sort();
+  } catch (err) {
+    throw new ConfigError({ section, key: 'cacert_dir' }, `cannot read the folder "${dir}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const certs = names.flatMap((n) => readPem(`${dir}/${n}`, section, 'cacert_dir').match(CERT_BLOCK) ?? []);
+  if (certs.length === 0) throw new ConfigError({ section, key: 'cacert_dir' }, `"${dir}" holds no PEM certificate (*.pem, *.crt, *.cer)`);
+  return certs;
 }
 
 function protocolOptions(protocol: string, section: string): tls.ConnectionOptions {

@@ -10,6 +10,8 @@ export interface TlsSettings {
   verify: boolean;
   /** cacert_file: PEM bundle of extra trusted CAs. */
   caFile?: string;
+  /** cacert_dir: a folder of PEM CA files (*.pem, *.crt), as OpenLDAP's TLS_CACERTDIR. */
+  caDir?: string;
   /** ssl_protocol as written in the INI ('', 'tls1', 'tls1.2', ...). */
   protocol?: string;
   /** PEM file holding a client certificate and its private key (Oomnitza's user_pem_file). */

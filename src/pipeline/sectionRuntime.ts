@@ -30,6 +30,7 @@ export function tlsFor(section: SectionConfig, configDir: string): TlsSettings {
   return {
     verify: c.verify_ssl,
     caFile: c.cacert_file ? path.resolve(configDir, c.cacert_file) : undefined,
+    caDir: c.cacert_dir ? path.resolve(configDir, c.cacert_dir) : undefined,
     protocol: c.ssl_protocol,
   };
 }

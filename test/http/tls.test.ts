@@ -102,6 +102,17 @@ describe('HTTPS against a self-signed server', () => {
     expect(await clientFor({ verify: true, caFile: serverCert.certFile }).getJson(`${server.url}/ping`)).toEqual({ pong: true });
   });
 
+  test('cacert_dir trusts every PEM in a folder; an empty or missing folder is a config error', async () => {
+    const server = await httpsServer();
+    const caDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cadir-'));
+    fs.copyFileSync(serverCert.certFile, path.join(caDir, 'server.pem'));
+    fs.writeFileSync(path.join(caDir, 'README.txt'), 'not a certificate');
+    expect(await clientFor({ verify: true, caDir }).getJson(`${server.url}/ping`)).toEqual({ pong: true });
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'cadir-'));
+    expect(() => nodeTlsOptions({ verify: true, caDir: empty }, 'ldap')).toThrow(/\[ldap\] cacert_dir: .* holds no PEM certificate/);
+    expect(() => nodeTlsOptions({ verify: true, caDir: path.join(empty, 'nope') }, 'ldap')).toThrow(/\[ldap\] cacert_dir: cannot read the folder/);
+  });
+
   test('the client certificate from user_pem_file is presented; without it the server refuses', async () => {
     const server = await httpsServer({ requestCert: true, rejectUnauthorized: true, ca: [clientCert.cert] });
     await clientFor({ verify: true, caFile: serverCert.certFile, clientPemFile: clientCert.pemFile }).getJson(`${server.url}/ping`);
