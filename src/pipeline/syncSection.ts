@@ -56,6 +56,7 @@ const ISOLATE_STATUSES = new Set([400, 422]);
 
 export async function syncSection(run: SectionRun, records: AsyncIterable<RawRecord>, opts: RunOptions): Promise<SectionStats> {
   const { section, stats, log } = run;
+  stats.start();
   const portion = randomUUID();
   const batchSize = section.common.batch_size;
   const syncFields = section.common.sync_field;
