@@ -47,6 +47,8 @@ export interface SectionRun {
 
 /** Records are transformed in chunks of this size: one sandbox round trip per chunk. */
 const CHUNK = 1000;
+/** Chunks that may be in the pipeline (transforming, waiting for pool slots) while the next one is read. */
+const CHUNKS_AHEAD = 2;
 /** Records read between two turns of the event loop. */
 const YIELD_EVERY = 100;
 /** How often to ask Oomnitza whether an admin canceled the run. */
@@ -145,24 +147,27 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   };
 
   /**
-   * Two-stage pipeline: while the sandbox works on one chunk, the next one is read and mapped. Outcomes are
-   * handled in order. Awaiting the returned promise waits for the previous chunk, so at most two chunks are
-   * being transformed at any time (bounded memory).
+   * Chunks overlap: while the sandbox works on one chunk and the pool pushes another, the next is read and
+   * mapped. Outcomes are handled in order. Awaiting processChunk() waits until no more than CHUNKS_AHEAD chunks
+   * are pending, so memory stays bounded whatever the number of records.
    */
+  const pending: Promise<void>[] = [];
   let previous: Promise<void> = Promise.resolve();
   const processChunk = async (chunk: RawRecord[], firstIndex: number): Promise<void> => {
-    if (chunk.length === 0) return previous;
-    await saver?.write('raw', redactor.redactDeep(chunk));
-    const outcomes = transformer.transform(chunk);
-    const before = previous;
-    previous = (async () => {
-      const results = await outcomes;
-      await before;
-      await handleOutcomes(results, firstIndex);
-    })();
-    // Keep an unhandled rejection from escaping while the read loop is busy; the error surfaces when awaited.
-    previous.catch(() => undefined);
-    return before;
+    if (chunk.length > 0) {
+      await saver?.write('raw', redactor.redactDeep(chunk));
+      const outcomes = transformer.transform(chunk);
+      const before = previous;
+      previous = (async () => {
+        const results = await outcomes;
+        await before;
+        await handleOutcomes(results, firstIndex);
+      })();
+      // Keep an unhandled rejection from escaping while the read loop is busy; the error surfaces when awaited.
+      previous.catch(() => undefined);
+      pending.push(previous);
+    }
+    while (pending.length > CHUNKS_AHEAD) await pending.shift();
   };
 
   let chunk: RawRecord[] = [];
@@ -200,7 +205,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   }
   try {
     if (!stopReason) await processChunk(chunk, chunkStart);
-    await previous;
+    await Promise.all(pending);
     if (!stopReason && outBatch.length) await dispatch(outBatch, pushedIndex);
     outBatch = [];
   } catch (err) {
