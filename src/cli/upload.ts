@@ -1,10 +1,10 @@
 /** `connector upload <section...>`: the nightly job. Sections run one after the other. */
 import { loadConfig } from '../config/loadConfig.js';
 import { errorMessage } from '../errors.js';
-import { getLogger, redactor } from '../logging.js';
+import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, runOptions, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
-import type { SectionStats } from '../pipeline/summary.js';
+import { printSummaries, type SectionStats } from '../pipeline/summary.js';
 import { syncSection } from '../pipeline/syncSection.js';
 import type { CommonOptions } from './options.js';
 
@@ -55,12 +55,4 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
   await oomnitza.client.close();
   printSummaries(results, opts.testmode);
   return results.every((s) => s.ok) && !signal.aborted ? 0 : 1;
-}
-
-export function printSummaries(all: SectionStats[], testmode: boolean): void {
-  for (const s of all) {
-    const lines = [s.line(testmode), ...s.details()].map((l) => redactor.redact(l));
-    // The summary is the one thing an admin reads after a night run: it goes to the log (console and files).
-    (s.ok ? log.info.bind(log) : log.error.bind(log))(lines.join('\n'));
-  }
 }

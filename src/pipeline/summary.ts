@@ -1,4 +1,5 @@
 /** Counters for one section's run and the one-line summary every run ends with. */
+import { getLogger, redactor } from '../logging.js';
 
 export interface Problem {
   /** Which record: a source id, `file.csv:12`, or the record's sync field value. */
@@ -80,5 +81,15 @@ export class SectionStats {
     list('failed', this.failed, this.failures);
     list('skipped', this.skipped, this.skips);
     return out;
+  }
+}
+
+const log = getLogger('connector');
+
+/** The summary is the one thing an admin reads after a night run: it goes to the log (console and files). */
+export function printSummaries(all: SectionStats[], testmode: boolean): void {
+  for (const s of all) {
+    const lines = [s.line(testmode), ...s.details()].map((l) => redactor.redact(l));
+    (s.ok ? log.info.bind(log) : log.error.bind(log))(lines.join('\n'));
   }
 }

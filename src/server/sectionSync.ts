@@ -2,11 +2,10 @@
  * One served `[casper]` section: fetches a queued device from Jamf and sends the fetched devices through the
  * section's filter, mappings and converters to Oomnitza, one portion per flush (the same path as `upload`).
  */
-import { printSummaries } from '../cli/upload.js';
 import { errorMessage } from '../errors.js';
 import type { PreparedSection } from '../pipeline/prepareSection.js';
 import type { SectionRuntime } from '../pipeline/sectionRuntime.js';
-import { SectionStats } from '../pipeline/summary.js';
+import { printSummaries, SectionStats } from '../pipeline/summary.js';
 import { syncSection, type RunOptions } from '../pipeline/syncSection.js';
 import type { CasperSource } from '../sources/casper/index.js';
 import type { RawRecord } from '../sources/types.js';
