@@ -17,7 +17,7 @@ import { findSource, sources } from '../sources/registry.js';
 import type { SourcePlugin } from '../sources/types.js';
 import { commonSettings } from './commonSettings.js';
 import { parseIni, type IniDocument, type IniSection } from './iniReader.js';
-import type { SettingsOf } from './settings.js';
+import { parseBool, type SettingsOf } from './settings.js';
 import { validateSettings } from './validate.js';
 
 export type CommonValues = SettingsOf<typeof commonSettings>;
@@ -101,13 +101,24 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Confi
   for (const [name, section] of doc.sections) {
     if (SPECIAL.has(name) || opts.sections.includes(name) || name.startsWith('managed')) continue;
     if (!findSource(sectionType(name))) {
-      warnings.push(`${file}:${section.line}: [${name}]: section type "${sectionType(name)}" is not supported by this version; ignored`);
+      // A config carried over from the original lists every source; only an enabled one deserves a warning.
+      const message = `${file}:${section.line}: [${name}]: section type "${sectionType(name)}" is not supported by this version; ignored`;
+      if (isEnabled(section)) warnings.push(message);
+      else log.debug(message);
     }
   }
 
   if (errors.length) throw new ConfigErrors(errors);
   for (const w of warnings) log.warn(w);
   return { file, dir, oomnitza: oomnitza!, converters, sections, warnings };
+}
+
+function isEnabled(section: IniSection): boolean {
+  try {
+    return parseBool(section.entries.get('enable')?.value ?? 'false');
+  } catch {
+    return false;
+  }
 }
 
 export function sectionType(name: string): string {
