@@ -17,10 +17,10 @@ import { getLogger } from '../src/logging.js';
 import { ldap } from '../src/sources/ldap/index.js';
 import { findSource } from '../src/sources/registry.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+import { runConnector } from './runConnector.js';
 import { startSlapd } from '../test/support/slapd.js';
 import { READER, SUFFIX, buildDirectory, writeLdif } from '../test/fixtures/ldap/directory.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const users = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 50_000);
 const FIELDS = ['uid', 'givenName', 'sn', 'mail', 'memberOf', 'objectSid', 'objectGUID'];
 
@@ -48,32 +48,6 @@ async function sourceOnly(url: string): Promise<void> {
   console.log(`source only: ${count} users in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} records/s, peak RSS ${peakMb.toFixed(0)} MB (reader process)`);
 }
 
-function runCli(dir: string): Promise<{ seconds: number; peakMb: number; code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(root, 'bin/connector'), 'upload', 'ldap', '--ini', 'config.ini', '--workers', '4'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1' },
-    });
-    let peakKb = 0;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 50);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peakKb / 1024, code: code ?? -1, stderr });
-    });
-  });
-}
-
 async function endToEnd(url: string, dir: string): Promise<void> {
   if (!findSource('ldap')) {
     console.log('end to end: skipped, "ldap" is not registered in src/sources/registry.ts yet');
@@ -86,7 +60,7 @@ async function endToEnd(url: string, dir: string): Promise<void> {
       `[oomnitza]\nurl = ${oom.url}\napi_token = ${oom.token}\n\n[ldap]\nenable = True\nurl = ${url}\nusername = ${READER.dn}\npassword = ${READER.password}\n` +
         `base_dn = ${SUFFIX}\nfilter = (objectClass=inetOrgPerson)\nsync_field = USER\nuse_server_map = False\nbatch_size = 100\n`,
     );
-    const r = await runCli(dir);
+    const r = await runConnector(['upload', 'ldap', '--ini', 'config.ini', '--workers', '4'], dir);
     if (r.code !== 0 && r.code !== 1) process.stderr.write(r.stderr);
     console.log(
       `end to end (CLI, 4 workers): ${users} users read, ${oom.recordCount} pushed in ${r.seconds.toFixed(2)} s = ` +

@@ -6,17 +6,15 @@
  *
  *   npm run build && node dist/bench/pipeline.js [rows=100000] [--big]   (--big adds a 1,000,000-row run)
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { getLogger } from '../src/logging.js';
 import { Transformer } from '../src/pipeline/transform.js';
 import { createSandbox } from '../src/sandbox/sandbox.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+import { runConnector } from './runConnector.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100_000);
 const big = process.argv.includes('--big');
 const BATCH = 100;
@@ -61,34 +59,12 @@ status_label:
 `;
 }
 
-/** Runs the CLI, sampling its VmHWM (peak RSS) from /proc while it runs. */
-function runCli(dir: string, workers: number): Promise<{ seconds: number; runSeconds: number; peakMb: number; code: number }> {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(root, 'bin/connector'), 'upload', 'csv_assets', '--ini', 'config.ini', '--workers', String(workers)], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1' },
-    });
-    let peakKb = 0;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        /* exited */
-      }
-    }, 50);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      if (code !== 0) process.stderr.write(stderr);
-      // The run's own duration from its summary line (config load to finalize), without Node's start-up.
-      const runSeconds = Number(/failed \d+, ([\d.]+) s,/.exec(stderr)?.[1] ?? NaN);
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, runSeconds, peakMb: peakKb / 1024, code: code ?? -1 });
-    });
-  });
+async function runCli(dir: string, workers: number): Promise<{ seconds: number; runSeconds: number; peakMb: number; code: number }> {
+  const r = await runConnector(['upload', 'csv_assets', '--ini', 'config.ini', '--workers', String(workers)], dir);
+  if (r.code !== 0) process.stderr.write(r.stderr);
+  // The run's own duration from its summary line (reading to finalize), without Node's start-up.
+  const runSeconds = Number(/failed \d+, ([\d.]+) s,/.exec(r.stderr)?.[1] ?? NaN);
+  return { ...r, runSeconds };
 }
 
 async function endToEnd(n: number, latencies: number[], workerCounts: number[]): Promise<void> {

@@ -1,0 +1,41 @@
+/** Runs the built CLI as a child process and samples its peak RSS (VmHWM) from /proc while it runs. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface MeasuredRun {
+  /** Wall clock, Node start-up included. */
+  seconds: number;
+  peakMb: number;
+  code: number;
+  stderr: string;
+}
+
+export function runConnector(args: string[], cwd: string): Promise<MeasuredRun> {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [path.join(root, 'bin/connector'), ...args], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_PROXY: '127.0.0.1' },
+    });
+    let peakKb = 0;
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        /* exited */
+      }
+    }, 50);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peakKb / 1024, code: code ?? -1, stderr });
+    });
+  });
+}
