@@ -293,3 +293,16 @@ test('the location converter translates names with the locations loaded from Oom
   expect(res.stderr).toMatch(/location "Atlantis" is not a location in Oomnitza/);
   expect(oom.log.filter((l) => l === 'GET /api/v3/locations')).toHaveLength(1);
 });
+
+test('directory = reads every *.csv file in name order and nothing else', async () => {
+  const ini = config().replace('filename = assets.csv', 'directory = exports');
+  const dir = tempDir({
+    'config.ini': ini,
+    'exports/b.csv': 'serial,name\nB1,second\n',
+    'exports/a.CSV': 'serial,name\nA1,first\nA2,first\n',
+    'exports/notes.txt': 'serial,name\nX1,ignored\n',
+  });
+  const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
+  expect(res.code).toBe(0);
+  expect(oom.records().map((r) => r.SERIAL_NUMBER)).toEqual(['A1', 'A2', 'B1']);
+});
