@@ -44,32 +44,13 @@ export interface LinkHeaderOptions<T> extends RequestOptions {
   getItems?: GetItems<T>;
 }
 
-/** Follows Link: <...>; rel="next" (GitHub, Okta, Jira Cloud style). Query options apply to the first page only. */
-export async function* paginateLinkHeader<T = unknown>(
+/** Fetches page after page while `nextOf` names one; query options apply to the first page only. */
+async function* followPages<T>(
   client: HttpClientLike,
   url: string,
-  opts: LinkHeaderOptions<T> = {},
-): AsyncGenerator<T> {
-  const { getItems = asArray<T>, query, ...requestOpts } = opts;
-  const seen = new Set<string>();
-  let next: string | undefined = url;
-  let first = true;
-  while (next) {
-    guardLoop(seen, next, url);
-    const page = await fetchJson(client, next, first ? { ...requestOpts, query } : requestOpts);
-    first = false;
-    yield* getItems(page.body) ?? [];
-    next = nextLink(page.headers.link, next);
-  }
-}
-
-/** Follows a next-page URL found in the body (e.g. {"next": "https://..."}); relative URLs are resolved. */
-export async function* paginateNextUrl<T = unknown>(
-  client: HttpClientLike,
-  url: string,
+  opts: RequestOptions,
   getItems: GetItems<T>,
-  getNext: (body: Body) => string | null | undefined,
-  opts: RequestOptions = {},
+  nextOf: (page: Awaited<ReturnType<typeof fetchJson>>, current: string) => string | undefined,
 ): AsyncGenerator<T> {
   const { query, ...requestOpts } = opts;
   const seen = new Set<string>();
@@ -80,9 +61,28 @@ export async function* paginateNextUrl<T = unknown>(
     const page = await fetchJson(client, next, first ? { ...requestOpts, query } : requestOpts);
     first = false;
     yield* getItems(page.body) ?? [];
-    const link = getNext(page.body);
-    next = link ? new URL(link, next).toString() : undefined;
+    next = nextOf(page, next);
   }
+}
+
+/** Follows Link: <...>; rel="next" (GitHub, Okta, Jira Cloud style). Query options apply to the first page only. */
+export function paginateLinkHeader<T = unknown>(client: HttpClientLike, url: string, opts: LinkHeaderOptions<T> = {}): AsyncGenerator<T> {
+  const { getItems = asArray<T>, ...requestOpts } = opts;
+  return followPages(client, url, requestOpts, getItems, (page, current) => nextLink(page.headers.link, current));
+}
+
+/** Follows a next-page URL found in the body (e.g. {"next": "https://..."}); relative URLs are resolved. */
+export function paginateNextUrl<T = unknown>(
+  client: HttpClientLike,
+  url: string,
+  getItems: GetItems<T>,
+  getNext: (body: Body) => string | null | undefined,
+  opts: RequestOptions = {},
+): AsyncGenerator<T> {
+  return followPages(client, url, opts, getItems, (page, current) => {
+    const link = getNext(page.body);
+    return link ? new URL(link, current).toString() : undefined;
+  });
 }
 
 export interface CursorOptions<T> extends RequestOptions {
