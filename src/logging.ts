@@ -11,7 +11,18 @@ import { ConfigError } from './errors.js';
 
 export type { Logger } from 'winston';
 
-/** Secret values registered while the config loads; replaced by `***` everywhere they appear. */
+/**
+ * The forms a secret takes on the wire and in a server's or proxy's echo of it: literal, URL-encoded, form-encoded,
+ * JSON-escaped, base64 (with and without padding). Each is redacted.
+ */
+export function secretForms(secret: string): string[] {
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1), base64, base64.replace(/=+$/, '')]);
+  return [...forms].filter((f) => f.length >= 4);
+}
+
+/** Secret values registered while the config loads; replaced by `***` everywhere they appear, in every encoding. */
 class Redactor {
   private values = new Set<string>();
   private pattern: RegExp | undefined;
@@ -19,7 +30,7 @@ class Redactor {
   add(value: string | undefined): void {
     // Very short values would blank out ordinary words; no real password is shorter than 4 characters.
     if (!value || value.length < 4 || this.values.has(value)) return;
-    this.values.add(value);
+    for (const form of secretForms(value)) this.values.add(form);
     const sorted = [...this.values].sort((a, b) => b.length - a.length);
     this.pattern = new RegExp(sorted.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   }

@@ -31,7 +31,7 @@ export function renderExampleIni(): string {
     parts.push(
       block(name, plugin.title, plugin.settings, [
         'enable = False',
-        ...(plugin.dataType === 'assets' ? ['## Oomnitza field(s) identifying a record, comma-separated.', 'sync_field ='] : []),
+        ...(plugin.dataType !== 'users' ? ['## Oomnitza field(s) identifying a record, comma-separated.', 'sync_field ='] : []),
       ]),
     );
   }

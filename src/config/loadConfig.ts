@@ -9,7 +9,7 @@ import { ConfigError, ConfigErrors, errorMessage, TransientError } from '../erro
 import { getBuiltinConverter } from '../converters/index.js';
 import { getLogger, redactor } from '../logging.js';
 import { oomnitzaSettings, type OomnitzaSettings } from '../oomnitza/settings.js';
-import { parseConverterSpec, parseMappingValue, type FieldMappings } from '../pipeline/mapping.js';
+import { parseConverterSpec, parseMappingValue, type FieldMappings } from '../records.js';
 import { checkSnippetSyntax } from '../sandbox/syntax.js';
 import type { SnippetSource } from '../sandbox/types.js';
 import { loadSecrets } from '../secrets/index.js';

@@ -12,7 +12,7 @@
  */
 
 export interface Setting<T> {
-  readonly kind: 'string' | 'bool' | 'int' | 'choice' | 'list' | 'json';
+  readonly kind: 'string' | 'bool' | 'int' | 'choice' | 'list' | 'json' | 'url';
   readonly description: string;
   /** Used when the INI leaves the setting out or empty (as the original: an empty value means "default"). */
   readonly default: T;
@@ -87,6 +87,13 @@ export const setting = {
   /** A comma-separated list, trimmed, empty items dropped (`sync_field = USER,EMAIL`). */
   list: (opts: Options<string[]>) =>
     make('list', opts, [], (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean)),
+  /**
+   * An http(s) URL, checked when the config loads (a URL that does not parse is a config error with file:line,
+   * not a connection failure later). Trailing slashes are removed. `origin: true` accepts scheme, host and port
+   * only (the `url` override of a vendor's host); `schemes` widens the accepted schemes (ldap, ldaps).
+   */
+  url: (opts: Options<string> & { origin?: boolean; schemes?: readonly string[] }) =>
+    make('url', opts, '', (raw) => parseUrlSetting(raw, opts)),
   json: <T>(opts: Options<T> & { default: T }) =>
     make<T>('json', opts, opts.default, (raw) => {
       try {
@@ -96,6 +103,33 @@ export const setting = {
       }
     }),
 };
+
+const HTTP_SCHEMES = ['http', 'https'] as const;
+
+export function parseUrlSetting(raw: string, opts: { origin?: boolean; schemes?: readonly string[] } = {}): string {
+  const text = raw.trim();
+  const schemes = opts.schemes ?? HTTP_SCHEMES;
+  const example = `${schemes.includes('https') ? 'https' : schemes[0]}://host.example.com`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`"${raw}" is not a URL (expected e.g. ${example})`);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  // "host:8080" parses as scheme "host": say what is missing rather than "unknown scheme".
+  if (!schemes.includes(scheme)) {
+    throw new Error(/^[^/]*:\d+/.test(text) || !text.includes('://')
+      ? `"${raw}" has no scheme (expected e.g. ${example})`
+      : `"${raw}" must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  }
+  if (!url.hostname) throw new Error(`"${raw}" has no host name`);
+  if (url.search || url.hash) throw new Error(`"${raw}" must not contain ? or #`);
+  if (opts.origin && url.pathname.replace(/\/+$/, '') !== '') {
+    throw new Error(`"${raw}" must be scheme and host only (e.g. ${example}), without a path such as "${url.pathname}"`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
 
 /** How a default is written back into an INI file by generate-ini. */
 export function formatDefault(s: Setting<unknown>): string {

@@ -6,7 +6,7 @@
  * (null, a number) or when `values` is missing or has an empty part ("a,,b").
  */
 import type { Converter } from './types.js';
-import { getPath } from '../pipeline/mapping.js';
+import { getPath } from '../records.js';
 import { firstValue, pyStrip, textParam } from './python.js';
 
 /** The text of one part, or undefined when the original would have raised. */

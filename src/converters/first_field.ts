@@ -5,7 +5,7 @@
  * search with null.
  */
 import type { Converter } from './types.js';
-import { getPath } from '../pipeline/mapping.js';
+import { getPath } from '../records.js';
 import { firstValue, isTruthy, pyStrip, textParam } from './python.js';
 
 export const firstField: Converter = ({ record, value, params }) => {

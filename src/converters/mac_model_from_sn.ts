@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Converter } from './types.js';
-import { getPath } from '../pipeline/mapping.js';
+import { getPath } from '../records.js';
 import { pyStrip } from './python.js';
 
 const tables = new Map<string, ReadonlyMap<string, string>>();

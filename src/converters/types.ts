@@ -1,5 +1,4 @@
-import type { RawRecord } from '../sources/types.js';
-import type { ConverterParams } from '../pipeline/mapping.js';
+import type { ConverterParams, RawRecord } from '../records.js';
 
 /** What a converter is given; the same four things the original passes (field, record, value, params). */
 export interface ConverterInput {

@@ -9,19 +9,19 @@ import type { AuthProvider, HttpClientLike } from './types.js';
 /** A fixed header, e.g. Authorization2: <token> (Oomnitza) or X-API-Key. */
 export function tokenHeader(name: string, value: string): AuthProvider {
   redactor.add(value);
-  return { headers: async () => ({ [name]: value }) };
+  return { authorize: async (req) => void (req.headers[name.toLowerCase()] = value) };
 }
 
 export function basicAuth(user: string, password: string): AuthProvider {
   redactor.add(password);
   const value = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
   redactor.add(value.slice('Basic '.length));
-  return { headers: async () => ({ Authorization: value }) };
+  return { authorize: async (req) => void (req.headers.authorization = value) };
 }
 
 export function bearerToken(value: string): AuthProvider {
   redactor.add(value);
-  return { headers: async () => ({ Authorization: `Bearer ${value}` }) };
+  return { authorize: async (req) => void (req.headers.authorization = `Bearer ${value}`) };
 }
 
 export interface OAuth2ClientCredentials {
@@ -86,14 +86,14 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
   }
 
   return {
-    async headers(client) {
+    async authorize(req, client) {
       if (!fresh(cached)) {
         inFlight ??= fetchToken(client).finally(() => {
           inFlight = undefined;
         });
         cached = await inFlight;
       }
-      return { Authorization: cached.header };
+      req.headers.authorization = cached.header;
     },
     invalidate() {
       cached = undefined;

@@ -1,10 +1,14 @@
 /**
  * The one HTTP client every source and the Oomnitza client share, on undici: a keep-alive pool per origin,
  * TLS from the section's settings, proxies from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, timeouts, retries with
- * backoff, authentication, and error messages that are safe to print.
+ * backoff, rate-limit waits, authentication, redirects that never carry credentials to another origin, and
+ * error messages that are safe to print.
+ *
+ * A source derives its own client from the section's: `ctx.http.with({ baseUrl, auth, rateLimit })` shares the
+ * pool, TLS and proxy and adds what is particular to the vendor API.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EnvHttpProxyAgent, interceptors, request as undiciRequest, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
 import { getLogger, type Logger } from '../logging.js';
 import {
   HttpError,
@@ -16,107 +20,207 @@ import {
   scrub,
   serverErrorText,
 } from './httpError.js';
+import { rateLimitWait, DEFAULT_RATE_LIMIT, remainingRequests } from './rateLimit.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, sleep } from './retry.js';
 import { nodeTlsOptions } from './tls.js';
-import type { AuthProvider, HttpClientLike, HttpClientOptions, HttpResponse, RequestOptions, RetryPolicy } from './types.js';
+import type {
+  AuthProvider,
+  ClientOverrides,
+  Clock,
+  ErrorTextExtractor,
+  HttpClientLike,
+  HttpClientOptions,
+  HttpResponse,
+  OutgoingRequest,
+  RateLimitPolicy,
+  RequestOptions,
+  RetryPolicy,
+} from './types.js';
+import { parseXml } from './xml.js';
 
 export { HttpError, HttpPermanentError, HttpTransientError } from './httpError.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_CONNECTIONS = 16;
-/** As Python requests (the original) does; undici strips Authorization/Cookie when a redirect changes origin. */
+/** As Python requests (the original) does. */
 const MAX_REDIRECTS = 5;
-/** Header, query and userinfo names whose values are credentials and must never reach a message. */
-const SENSITIVE_NAME = /auth|token|key|secret|password|passwd|cookie|session|signature|sig$|credential/i;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Header, query and userinfo names whose values are credentials and must never reach a message or another origin. */
+export const SENSITIVE_NAME = /auth|token|key|secret|password|passwd|cookie|session|signature|sig$|credential/i;
+const SYSTEM_CLOCK: Clock = { now: () => Date.now(), sleep };
 
 /**
- * Set while an AuthProvider fetches its token through this client, so that the token request itself is sent
- * without authentication (otherwise it would wait on its own token forever).
+ * Set while an AuthProvider logs in through this client, so that the login request itself is sent without
+ * authentication (otherwise it would wait on its own token forever).
  */
 const fetchingToken = new AsyncLocalStorage<boolean>();
 
-export class HttpClient implements HttpClientLike {
-  private readonly section: string;
-  private readonly log: Logger;
-  private readonly timeoutMs: number;
-  private readonly retry: RetryPolicy;
-  private readonly headers: Record<string, string>;
-  private readonly auth?: AuthProvider;
-  private readonly dispatcher: Dispatcher;
-  private closing?: Promise<void>;
+/** What every client derived from one section client shares. */
+interface Shared {
+  section: string;
+  log: Logger;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  /** Every client of the family, so closing the section's client also ends their sessions. */
+  family: Set<HttpClient>;
+  closing?: Promise<void>;
+}
 
-  constructor(options: HttpClientOptions) {
-    this.section = options.section;
-    this.log = options.log ?? getLogger('http');
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.headers = lowerCaseKeys(options.headers ?? {});
-    this.auth = options.auth;
-    const tls = nodeTlsOptions(options.tls, options.section);
-    // EnvHttpProxyAgent reads https_proxy/HTTPS_PROXY, http_proxy/HTTP_PROXY and no_proxy/NO_PROXY (both cases);
-    // with none set it is a plain Agent. `requestTls` is the TLS to the target inside a proxy tunnel.
-    this.dispatcher = new EnvHttpProxyAgent({
-      connections: options.connections ?? DEFAULT_CONNECTIONS,
-      connect: tls,
-      requestTls: tls,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    }).compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
+interface Own {
+  baseUrl?: string;
+  auth?: AuthProvider;
+  headers: Record<string, string>;
+  retry: RetryPolicy;
+  rateLimit: RateLimitPolicy;
+  timeoutMs: number;
+  errorText?: ErrorTextExtractor;
+}
+
+const DERIVE = Symbol('derive');
+
+export class HttpClient implements HttpClientLike {
+  private readonly shared: Shared;
+  private readonly own: Own;
+  /** Proactive pacing: no request leaves before this time (set from the remaining-requests header). */
+  private pausedUntil = 0;
+  private sessionClosed = false;
+
+  constructor(options: HttpClientOptions);
+  /** @internal used by with() */
+  constructor(options: typeof DERIVE, shared: Shared, own: Own);
+  constructor(options: HttpClientOptions | typeof DERIVE, shared?: Shared, own?: Own) {
+    if (options === DERIVE) {
+      this.shared = shared!;
+      this.own = own!;
+    } else {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const tls = nodeTlsOptions(options.tls, options.section);
+      this.shared = {
+        section: options.section,
+        log: options.log ?? getLogger('http'),
+        clock: options.clock ?? SYSTEM_CLOCK,
+        family: new Set(),
+        // EnvHttpProxyAgent reads https_proxy/HTTPS_PROXY, http_proxy/HTTP_PROXY and no_proxy/NO_PROXY (both cases);
+        // with none set it is a plain Agent. `requestTls` is the TLS to the target inside a proxy tunnel. Redirects
+        // are followed by request() below, which decides what crosses to another origin.
+        dispatcher: new EnvHttpProxyAgent({
+          connections: options.connections ?? DEFAULT_CONNECTIONS,
+          connect: tls,
+          requestTls: tls,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        }),
+      };
+      this.own = {
+        baseUrl: options.baseUrl,
+        auth: options.auth,
+        headers: lowerCaseKeys(options.headers ?? {}),
+        retry: { ...DEFAULT_RETRY, ...options.retry },
+        rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+        timeoutMs,
+        errorText: options.errorText,
+      };
+    }
+    this.shared.family.add(this);
+  }
+
+  /** The section this client belongs to (for messages). */
+  get section(): string {
+    return this.shared.section;
+  }
+
+  /** A client for one vendor API: same pool, TLS, proxy, section and log; its own base URL, auth, headers and limits. */
+  with(overrides: ClientOverrides): HttpClient {
+    const o = this.own;
+    return new HttpClient(DERIVE, this.shared, {
+      baseUrl: overrides.baseUrl !== undefined ? overrides.baseUrl.replace(/\/+$/, '') : o.baseUrl,
+      auth: overrides.auth ?? o.auth,
+      headers: { ...o.headers, ...lowerCaseKeys(overrides.headers ?? {}) },
+      retry: { ...o.retry, ...overrides.retry },
+      rateLimit: { ...o.rateLimit, ...overrides.rateLimit },
+      timeoutMs: overrides.timeoutMs ?? o.timeoutMs,
+      errorText: overrides.errorText ?? o.errorText,
+    });
+  }
+
+  /** Whom this client authenticates as (for `connector test`), when its auth provider says. */
+  describeAuth(): string | undefined {
+    return this.own.auth?.describe?.();
   }
 
   async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
-    const policy: RetryPolicy = { ...this.retry, ...opts.retry };
-    const target = withQuery(url, opts.query);
-    const where = `[${this.section}] ${method} ${safeUrl(target)}`;
+    const { log, clock } = this.shared;
+    const { auth, rateLimit } = this.own;
+    const policy: RetryPolicy = { ...this.own.retry, ...opts.retry };
+    const target = withQuery(this.resolve(url), opts.query);
+    const where = `[${this.shared.section}] ${method} ${safeUrl(target)}`;
     const secrets = credentialValues(target, opts.headers);
     const { body, contentType } = encodeBody(opts);
-    const withAuth = this.auth !== undefined && fetchingToken.getStore() !== true;
+    const withAuth = auth !== undefined && !opts.noAuth && fetchingToken.getStore() !== true;
     let reauthenticated = false;
+    let rateWaits = 0;
 
     for (let attempt = 1; ; attempt++) {
       opts.signal?.throwIfAborted();
-      const headers = { ...this.headers, ...(contentType ? { 'content-type': contentType } : {}) };
-      if (withAuth) {
-        const authHeaders = await fetchingToken.run(true, () => this.auth!.headers(this));
-        for (const value of Object.values(authHeaders)) addSecret(secrets, value);
-        Object.assign(headers, lowerCaseKeys(authHeaders));
-      }
-      Object.assign(headers, lowerCaseKeys(opts.headers ?? {}));
+      await this.waitForPacing(opts.signal);
+      const outgoing: OutgoingRequest = {
+        method,
+        url: new URL(target),
+        headers: { ...this.own.headers, ...(contentType ? { 'content-type': contentType } : {}), ...lowerCaseKeys(opts.headers ?? {}) },
+        body,
+      };
+      if (withAuth) await this.authorize(outgoing, secrets);
 
       let failure: HttpError;
       let retriable: boolean;
       try {
-        const response = await this.send(method, target, headers, body, opts);
+        const response = await this.sendFollowingRedirects(outgoing, opts);
+        this.notePacing(response);
         if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {
           return response;
         }
-        if (response.status === 401 && withAuth && !reauthenticated && this.auth!.invalidate?.()) {
+        if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.()) {
           // A token revoked or expired early: fetch a fresh one and try once more, outside the retry budget.
           reauthenticated = true;
           attempt--;
-          this.log.info(`${where}: HTTP 401, fetching a new token and retrying once`);
+          log.info(`${where}: HTTP 401, authenticating again and retrying once`);
           continue;
         }
-        retriable = isRetriableStatus(response.status);
-        const said = scrub(serverErrorText(response.text), secrets);
+        const said = scrub(serverErrorText(response.text, this.own.errorText, response.status), secrets);
         const message = `${where} failed: HTTP ${response.status}${said ? `: ${said}` : ''}`;
         const details = {
-          section: this.section,
+          section: this.shared.section,
           method,
           url: safeUrl(target),
           status: response.status,
           attempts: attempt,
-          retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+          retryAfterMs: parseRetryAfter(response.headers['retry-after'], clock.now()),
         };
+        const wait = rateLimitWait(response, rateLimit, clock.now());
+        if (wait !== undefined) {
+          // Rate limits are waited out as the server asks, within their own bounds, not the retry budget.
+          if (wait > rateLimit.maxWaitMs) {
+            throw new HttpTransientError(`${message} (the server asks to wait ${seconds(wait)} s, more than the ${seconds(rateLimit.maxWaitMs)} s allowed by rate_limit_max_wait)`, details);
+          }
+          if (rateWaits >= rateLimit.maxWaits) {
+            throw new HttpTransientError(`${message} (still rate limited after ${rateWaits} waits)`, details);
+          }
+          rateWaits++;
+          attempt--;
+          log.warn(`${where}: rate limited (HTTP ${response.status}); waiting ${seconds(wait)} s as the server asks`);
+          await clock.sleep(wait, opts.signal);
+          continue;
+        }
+        retriable = isRetriableStatus(response.status);
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
         if (err instanceof HttpError) throw err;
         const { text, retriable: worthRetrying } = isTimeout(err)
-          ? { text: `timed out after ${opts.timeoutMs ?? this.timeoutMs} ms`, retriable: true }
+          ? { text: `timed out after ${opts.timeoutMs ?? this.own.timeoutMs} ms`, retriable: true }
           : describeNetworkError(err);
         retriable = worthRetrying;
-        const details = { section: this.section, method, url: safeUrl(target), attempts: attempt, cause: err };
+        const details = { section: this.shared.section, method, url: safeUrl(target), attempts: attempt, cause: err };
         const message = `${where} failed: ${scrub(text, secrets)}`;
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       }
@@ -126,8 +230,8 @@ export class HttpClient implements HttpClientLike {
         throw failure;
       }
       const delay = backoffDelay(attempt, policy, (failure as HttpTransientError).retryAfterMs);
-      this.log.warn(`${failure.message}; retry ${attempt} of ${policy.retries} in ${delay} ms`);
-      await sleep(delay, opts.signal);
+      log.warn(`${failure.message}; retry ${attempt} of ${policy.retries} in ${delay} ms`);
+      await clock.sleep(delay, opts.signal);
     }
   }
 
@@ -141,36 +245,120 @@ export class HttpClient implements HttpClientLike {
     return (response.text.trim() === '' ? undefined : response.json<T>()) as T;
   }
 
-  /** Closes the pooled connections; safe to call more than once. */
+  /**
+   * Ends this client's session (an auth provider's logout). On the section's own client (not derived) it also ends
+   * the sessions of every client derived from it and then closes the pooled connections. Safe to call twice.
+   */
   async close(): Promise<void> {
-    this.closing ??= this.dispatcher.close();
-    await this.closing;
+    if (this.isRoot()) {
+      this.shared.closing ??= (async () => {
+        await Promise.allSettled([...this.shared.family].map((c) => c.endSession()));
+        await this.shared.dispatcher.close();
+      })();
+      await this.shared.closing;
+      return;
+    }
+    await this.endSession();
+  }
+
+  private isRoot(): boolean {
+    return this.shared.family.values().next().value === this;
+  }
+
+  private async endSession(): Promise<void> {
+    if (this.sessionClosed || !this.own.auth?.close) return;
+    this.sessionClosed = true;
+    try {
+      await fetchingToken.run(true, () => this.own.auth!.close!(this));
+    } catch (err) {
+      this.shared.log.debug(`[${this.shared.section}] logout failed: ${(err as Error).message}`);
+    }
+  }
+
+  private resolve(url: string): string {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || !this.own.baseUrl) return url;
+    return `${this.own.baseUrl}/${url.replace(/^\/+/, '')}`;
+  }
+
+  /** Lets the provider add its credentials; whatever it added is a secret in every message. */
+  private async authorize(outgoing: OutgoingRequest, secrets: Set<string>): Promise<void> {
+    const headersBefore = { ...outgoing.headers };
+    const queryBefore = new Set(outgoing.url.searchParams.keys());
+    await fetchingToken.run(true, () => this.own.auth!.authorize(outgoing, this));
+    outgoing.headers = lowerCaseKeys(outgoing.headers);
+    for (const [name, value] of Object.entries(outgoing.headers)) if (headersBefore[name] !== value) addSecret(secrets, value);
+    for (const [name, value] of outgoing.url.searchParams) if (!queryBefore.has(name)) addSecret(secrets, value);
+  }
+
+  /**
+   * Follows redirects as Python requests does (303, and 301/302 after a POST, become a GET without body), but a
+   * redirect to another origin (scheme, host or port) never carries credentials: authentication, cookies and
+   * every header named like a credential are dropped, whatever the provider or the caller set.
+   */
+  private async sendFollowingRedirects(first: OutgoingRequest, opts: RequestOptions): Promise<HttpResponse> {
+    let current = first;
+    for (let hop = 0; ; hop++) {
+      const response = await this.send(current, opts);
+      const location = headerValue(response.headers.location);
+      if (!REDIRECT_STATUSES.has(response.status) || !location || opts.acceptStatus?.includes(response.status)) return response;
+      if (hop >= MAX_REDIRECTS) {
+        throw new HttpPermanentError(`[${this.shared.section}] ${first.method} ${safeUrl(first.url)} failed: more than ${MAX_REDIRECTS} redirects`, {
+          section: this.shared.section, method: first.method, url: safeUrl(first.url), status: response.status, attempts: 1,
+        });
+      }
+      const next = new URL(location, current.url);
+      const headers = { ...current.headers };
+      let { method, body } = current;
+      if ((response.status === 303 && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+        delete headers['content-type'];
+      }
+      if (next.origin !== current.url.origin) {
+        for (const name of Object.keys(headers)) if (SENSITIVE_NAME.test(name)) delete headers[name];
+        this.shared.log.warn(`[${this.shared.section}] ${first.method} ${safeUrl(first.url)} redirected to another origin (${next.origin}); credentials are not sent there`);
+      }
+      current = { method, url: next, headers, body };
+    }
+  }
+
+  private async waitForPacing(signal?: AbortSignal): Promise<void> {
+    const wait = this.pausedUntil - this.shared.clock.now();
+    if (wait > 0) {
+      this.shared.log.debug(`[${this.shared.section}] pacing: ${seconds(wait)} s until the rate limit resets`);
+      await this.shared.clock.sleep(wait, signal);
+    }
+  }
+
+  private notePacing(response: HttpResponse): void {
+    const { rateLimit } = this.own;
+    if (!rateLimit.remainingHeader) return;
+    const remaining = remainingRequests(response, rateLimit.remainingHeader);
+    if (remaining === undefined || remaining > rateLimit.paceBelow) return;
+    const now = this.shared.clock.now();
+    const wait = rateLimitWait(response, rateLimit, now, { anyStatus: true });
+    if (wait !== undefined && wait > 0) this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(wait, rateLimit.maxWaitMs));
   }
 
   /** One attempt: the overall timeout covers connect, headers and body; the caller's signal cancels it too. */
-  private async send(
-    method: string,
-    target: URL,
-    headers: Record<string, string>,
-    body: string | Buffer | undefined,
-    opts: RequestOptions,
-  ): Promise<HttpResponse> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.timeoutMs);
+  private async send(req: OutgoingRequest, opts: RequestOptions): Promise<HttpResponse> {
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.own.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const started = Date.now();
-    const res = await undiciRequest(target, {
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body,
+    const res = await undiciRequest(req.url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers: req.headers,
+      body: req.body,
       signal,
-      dispatcher: this.dispatcher,
+      dispatcher: this.shared.dispatcher,
     });
     const text = await res.body.text();
-    this.log.debug(`[${this.section}] ${method} ${safeUrl(target)} -> ${res.statusCode} in ${Date.now() - started} ms`);
-    return makeResponse(res.statusCode, res.headers, text, `[${this.section}] ${method} ${safeUrl(target)}`, {
-      section: this.section,
-      method,
-      url: safeUrl(target),
+    const where = `[${this.shared.section}] ${req.method} ${safeUrl(req.url)}`;
+    this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms`);
+    return makeResponse(res.statusCode, res.headers, text, where, req.url, {
+      section: this.shared.section,
+      method: req.method,
+      url: safeUrl(req.url),
     });
   }
 }
@@ -180,29 +368,53 @@ function makeResponse(
   headers: Record<string, string | string[] | undefined>,
   text: string,
   where: string,
+  url: URL,
   details: { section: string; method: string; url: string },
 ): HttpResponse {
   let parsed: { value: unknown } | undefined;
+  let parsedXml: { value: unknown } | undefined;
+  const notA = (kind: string) => {
+    const start = text.slice(0, 60).replace(/\s+/g, ' ');
+    return new HttpPermanentError(`${where}: the response (HTTP ${status}) is not ${kind}; it starts with "${start}"`, {
+      ...details,
+      status,
+      attempts: 1,
+    });
+  };
   return {
     status,
     headers,
     text,
+    url: safeUrl(url),
     json<T>(): T {
       if (!parsed) {
         try {
           parsed = { value: JSON.parse(text) };
         } catch {
-          const start = text.slice(0, 60).replace(/\s+/g, ' ');
-          throw new HttpPermanentError(`${where}: the response (HTTP ${status}) is not JSON; it starts with "${start}"`, {
-            ...details,
-            status,
-            attempts: 1,
-          });
+          throw notA('JSON');
         }
       }
       return parsed.value as T;
     },
+    xml<T>(): T {
+      if (!parsedXml) {
+        try {
+          parsedXml = { value: parseXml(text) };
+        } catch {
+          throw notA('XML');
+        }
+      }
+      return parsedXml.value as T;
+    },
   };
+}
+
+function seconds(ms: number): string {
+  return (Math.round(ms / 100) / 10).toString();
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function isTimeout(err: unknown): boolean {

@@ -3,7 +3,7 @@
  * string or credentials), the status and what the server said. Header values, tokens and passwords never appear.
  */
 import { PermanentError, TransientError } from '../errors.js';
-import { redactor } from '../logging.js';
+import { redactor, secretForms } from '../logging.js';
 
 export interface HttpErrorDetails {
   section: string;
@@ -77,15 +77,27 @@ export function safeUrl(url: string | URL): string {
 
 const MAX_SERVER_TEXT = 300;
 
-/** The server's own explanation: JSON error/message/detail when present, else the body text; 300 chars at most. */
-export function serverErrorText(body: string): string {
+/**
+ * The server's own explanation: what the API's extractor finds (Okta's errorSummary, Graph's error.message), else
+ * JSON error/message/detail when present, else the body text (an HTML page loses its tags); 300 chars at most.
+ */
+export function serverErrorText(body: string, extract?: (body: string, status: number) => string | undefined, status = 0): string {
   let text = body;
+  let custom: string | undefined;
   try {
-    const parsed: unknown = JSON.parse(body);
-    const picked = pickMessage(parsed);
-    if (picked !== undefined) text = picked;
+    custom = extract?.(body, status);
   } catch {
-    // Not JSON: the body itself (often an HTML error page, trimmed below) is the best we have.
+    custom = undefined;
+  }
+  if (custom !== undefined) text = custom;
+  else {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      const picked = pickMessage(parsed);
+      if (picked !== undefined) text = picked;
+    } catch {
+      // Not JSON: the body itself (often an HTML error page, trimmed below) is the best we have.
+    }
   }
   text = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT)}...` : text;
@@ -113,7 +125,9 @@ function pickMessage(value: unknown): string | undefined {
 export function scrub(text: string, secrets: Iterable<string>): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('***');
+    if (secret.length < 4) continue;
+    // A server or proxy may echo a credential URL-encoded, form-encoded, JSON-escaped or base64-encoded.
+    for (const form of secretForms(secret)) out = out.split(form).join('***');
   }
   return redactor.redact(out);
 }

@@ -1,6 +1,6 @@
 /**
- * The shared HTTP toolkit's public surface. Every HTTP source and the Oomnitza client use it,
- * so that TLS, proxies, retries, pagination and error texts behave the same everywhere.
+ * The shared HTTP toolkit's public surface. Every HTTP source, the secret backends and the Oomnitza client
+ * use it, so that TLS, proxies, retries, rate limits, authentication and error texts behave the same everywhere.
  */
 import type { Logger } from 'winston';
 
@@ -23,24 +23,66 @@ export interface RetryPolicy {
   retries: number;
   /** First backoff delay; doubles each attempt with full jitter. Default 500 ms. */
   baseDelayMs: number;
-  /** Cap for one delay, including a server's Retry-After. Default 60 s. */
+  /** Cap for one backoff delay (rate-limit waits have their own cap, RateLimitPolicy.maxWaitMs). Default 60 s. */
   maxDelayMs: number;
 }
 
-export interface HttpClientOptions {
+/**
+ * How the client waits out rate limits. A 429 (or a 503 with Retry-After) is waited out for as long as the server
+ * asks, up to `maxWaitMs` per wait and `maxWaits` per request; these waits do not use up the retry budget. The wait
+ * comes from Retry-After (seconds or an HTTP date), else from the first reset header present: a value above 10^9 is
+ * an epoch time (Okta's X-Rate-Limit-Reset, GitHub's X-RateLimit-Reset), anything else is seconds until the reset
+ * (RateLimit-Reset of draft-ietf-httpapi-ratelimit-headers, Meraki, ...).
+ */
+export interface RateLimitPolicy {
+  /** Longest single wait; a server asking for more fails the request with a transient error that says so. Default 5 min. */
+  maxWaitMs: number;
+  /** Rate-limit waits allowed for one request. Default 10. */
+  maxWaits: number;
+  /** Reset headers, in order of preference (lower case). */
+  resetHeaders: string[];
+  /**
+   * Proactive pacing: when this header (e.g. x-rate-limit-remaining) says at most `paceBelow` requests are left,
+   * the next request waits until the reset instead of running into a 429. Undefined: no pacing.
+   */
+  remainingHeader?: string;
+  paceBelow: number;
+}
+
+/** Time as the client sees it; tests substitute a fake clock so that a 60 s reset takes no time. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Extracts the server's own explanation from an error body (Okta's errorSummary, Graph's error.message). */
+export type ErrorTextExtractor = (body: string, status: number) => string | undefined;
+
+/** What a client derived with `with()` may change; everything else (TLS, proxy, pool, section, log) is shared. */
+export interface ClientOverrides {
+  /** Relative request URLs (`/api/v1/users`) are appended to it; absolute ones are used as they are. */
+  baseUrl?: string;
+  /** Replaces the parent's authentication. */
+  auth?: AuthProvider;
+  /** Added to (and overriding) the parent's headers. */
+  headers?: Record<string, string>;
+  retry?: Partial<RetryPolicy>;
+  rateLimit?: Partial<RateLimitPolicy>;
+  timeoutMs?: number;
+  errorText?: ErrorTextExtractor;
+}
+
+export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {
   /** Section name, used in every error message. */
   section: string;
   tls: TlsSettings;
   log?: Logger;
+  baseUrl?: string;
   /** Per request: connect + headers + body. Default 60 s. */
   timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  /** Headers sent with every request. */
-  headers?: Record<string, string>;
-  /** Adds authentication to each request (token header, Basic, OAuth2). */
-  auth?: AuthProvider;
   /** Max sockets per origin; default 16. */
   connections?: number;
+  clock?: Clock;
 }
 
 export interface RequestOptions {
@@ -58,6 +100,8 @@ export interface RequestOptions {
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Send without the client's authentication (a login request made by an AuthProvider, a public endpoint). */
+  noAuth?: boolean;
 }
 
 export interface HttpResponse {
@@ -65,14 +109,40 @@ export interface HttpResponse {
   headers: Record<string, string | string[] | undefined>;
   /** Body as text (already read). */
   text: string;
+  /** The URL that answered (after redirects), without credentials. */
+  url: string;
   json<T = unknown>(): T;
+  /**
+   * The body as XML, in the shape Python's xmltodict gives (the original's records): attributes as `@name`, text
+   * next to attributes as `#text`, a repeated element as an array, a single one as an object, empty elements null.
+   */
+  xml<T = unknown>(): T;
 }
 
+/** One attempt of a request, as it will go on the wire: what an AuthProvider adds credentials to. */
+export interface OutgoingRequest {
+  readonly method: string;
+  /** The final URL, query string included; a provider may add query parameters (API keys in the URL). */
+  url: URL;
+  /** Header names are lower case. */
+  headers: Record<string, string>;
+  /** The encoded body exactly as it is sent, for request signatures. */
+  readonly body?: string | Buffer;
+}
+
+/**
+ * Authentication of one client. `authorize` runs before every attempt (so a renewed token or a new signature
+ * time is used on a retry); providers that log in share one login among concurrent callers and renew before
+ * expiry. Every value a provider adds to a request is treated as a secret in error messages.
+ */
 export interface AuthProvider {
-  /** Returns headers to add to the request; may fetch and cache a token. */
-  headers(client: HttpClientLike): Promise<Record<string, string>>;
-  /** Called after a 401: drop cached tokens so the next headers() call fetches a new one. Returns true to retry once. */
+  authorize(request: OutgoingRequest, client: HttpClientLike): Promise<void>;
+  /** Called after a 401: drop cached tokens. Returns true when a retry with fresh credentials may help (once). */
   invalidate?(): boolean;
+  /** Ends a session (logout); best effort. Called when the client that owns it closes. */
+  close?(client: HttpClientLike): Promise<void>;
+  /** Whom we authenticate as, for `connector test` (e.g. `API client "abc"`); never a secret. */
+  describe?(): string;
 }
 
 export interface HttpClientLike {

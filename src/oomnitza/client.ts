@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import type { AuthProvider, HttpClientOptions } from '../http/types.js';
 import type { Logger } from '../logging.js';
-import type { FieldMappings } from '../pipeline/mapping.js';
+import type { FieldMappings } from '../records.js';
 import type { OomnitzaSettings } from './settings.js';
 
 export interface BulkPayload {
@@ -34,7 +34,11 @@ export class OomnitzaClient {
   ) {
     this.base = settings.url.replace(/\/+$/, '');
     this.token = settings.api_token;
-    const auth: AuthProvider = { headers: async (): Promise<Record<string, string>> => (this.token ? { Authorization2: this.token } : {}) };
+    const auth: AuthProvider = {
+      authorize: async (req) => {
+        if (this.token) req.headers.authorization2 = this.token;
+      },
+    };
     this.http = new HttpClient({
       section: 'oomnitza',
       tls: {

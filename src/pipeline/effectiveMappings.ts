@@ -4,12 +4,12 @@
  * add POSITION and PERMISSIONS_ID from default_position / default_role when not mapped yet.
  */
 import type { SectionConfig } from '../config/loadConfig.js';
-import { mergeMappings, type FieldMappings } from './mapping.js';
+import { mergeMappings, type FieldMappings } from '../records.js';
 
 export function effectiveMappings(section: SectionConfig, serverMappings: FieldMappings): FieldMappings {
   const defaults = section.plugin.defaultMappings(section.settings as never);
   const merged = mergeMappings(defaults, section.common.use_server_map ? serverMappings : {}, section.iniMappings);
-  if (section.plugin.dataType === 'users') {
+  if (section.plugin.variant(section.settings as never).dataType === 'users') {
     if (!merged.POSITION && 'default_position' in section.settingText) merged.POSITION = { setting: 'default_position' };
     if (!merged.PERMISSIONS_ID && 'default_role' in section.settingText) merged.PERMISSIONS_ID = { setting: 'default_role' };
   }

@@ -10,7 +10,7 @@ import type { SnippetSandbox } from '../sandbox/types.js';
 import type { ReadRequest } from '../sources/types.js';
 import { VERSION } from '../version.js';
 import { effectiveMappings, formatMappingsTable } from './effectiveMappings.js';
-import { mappedFields, parseConverterSpec, type FieldMappings } from './mapping.js';
+import { mappedFields, parseConverterSpec, type FieldMappings } from '../records.js';
 import { buildLocationTable, createLocationConverter, type LocationTable } from '../converters/location.js';
 import type { Converter } from '../converters/types.js';
 import type { SectionRuntime } from './sectionRuntime.js';
@@ -52,7 +52,7 @@ export interface PreparedSection {
 export async function prepareSection(rt: SectionRuntime, oomnitza: OomnitzaConnection, showMappings: boolean): Promise<PreparedSection> {
   const { section } = rt;
   const server = oomnitza.online && section.common.use_server_map
-    ? await oomnitza.client.getMappings(section.plugin.mappingName(section.settings as never))
+    ? await oomnitza.client.getMappings(section.plugin.variant(section.settings as never).mappingName)
     : {};
   const mappings = effectiveMappings(section, server);
   if (showMappings) process.stdout.write(`${formatMappingsTable(section.name, mappings)}\n`);

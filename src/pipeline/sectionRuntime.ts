@@ -8,7 +8,7 @@ import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import type { TlsSettings } from '../http/types.js';
 import { getLogger, type Logger } from '../logging.js';
-import { parseConverterSpec } from './mapping.js';
+import { parseConverterSpec } from '../records.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import type { SnippetSandbox, SnippetSource } from '../sandbox/types.js';
 import type { Source } from '../sources/types.js';

@@ -12,8 +12,8 @@ import { redactor, type Logger } from '../logging.js';
 import type { BulkPayload, OomnitzaClient } from '../oomnitza/client.js';
 import type { Converter } from '../converters/types.js';
 import type { SnippetSandbox } from '../sandbox/types.js';
-import type { RawRecord } from '../sources/types.js';
-import type { FieldMappings } from './mapping.js';
+import type { RawRecord } from '../records.js';
+import type { FieldMappings } from '../records.js';
 import { SectionStats } from './summary.js';
 import { Transformer, type Outcome } from './transform.js';
 
@@ -63,6 +63,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   const batchSize = section.common.batch_size;
   const syncFields = section.common.sync_field;
   const testmode = opts.testmode || section.common.test_run;
+  const variant = section.plugin.variant(section.settings as never);
   const transformer = new Transformer({
     mappings: run.mappings,
     settingText: section.settingText,
@@ -90,11 +91,11 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     sync_field: syncFields,
     records,
     portion,
-    data_type: section.plugin.dataType,
+    data_type: variant.dataType,
     insert_only: section.common.insert_only,
     update_only: section.common.update_only,
     error: null,
-    connector_name: section.plugin.mappingName(section.settings as never),
+    connector_name: variant.mappingName,
   });
 
   const push = async (batch: Record<string, unknown>[], firstIndex: number): Promise<void> => {

@@ -6,8 +6,8 @@ import { getBuiltinConverter } from '../converters/index.js';
 import type { Converter } from '../converters/types.js';
 import type { Logger } from '../logging.js';
 import type { SandboxItem, SnippetSandbox } from '../sandbox/types.js';
-import type { RawRecord } from '../sources/types.js';
-import { getPath, parseConverterSpec, type ConverterParams, type FieldMappings } from './mapping.js';
+import type { RawRecord } from '../records.js';
+import { getPath, parseConverterSpec, type ConverterParams, type FieldMappings } from '../records.js';
 
 export type Outcome =
   | { kind: 'record'; payload: Record<string, unknown> }

@@ -2,8 +2,7 @@
  * Untrusted snippets: custom converters (`[converters]` section) and record filters (`recordfilter`).
  * They are JavaScript function bodies run inside QuickJS in a worker thread (see src/sandbox/README.md).
  */
-import type { RawRecord } from '../sources/types.js';
-import type { ConverterParams } from '../pipeline/mapping.js';
+import type { ConverterParams, RawRecord } from '../records.js';
 
 export interface SnippetSource {
   /** Converter name as used in mappings, or `recordfilter` (one filter per section). */

@@ -4,7 +4,7 @@
  * a time; while it runs, new records wait for the next one, and fetchers pause once `maxBuffered` wait
  * (back-pressure when Oomnitza is slow, instead of an ever-growing buffer).
  */
-import type { RawRecord } from '../sources/types.js';
+import type { RawRecord } from '../records.js';
 
 export interface FetchFailure {
   id: string;

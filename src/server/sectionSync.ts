@@ -8,7 +8,7 @@ import type { SectionRuntime } from '../pipeline/sectionRuntime.js';
 import { printSummaries, SectionStats } from '../pipeline/summary.js';
 import { syncSection, type RunOptions } from '../pipeline/syncSection.js';
 import type { CasperSource } from '../sources/casper/index.js';
-import type { RawRecord } from '../sources/types.js';
+import type { RawRecord } from '../records.js';
 import { SectionBatcher, type FetchFailure } from './batcher.js';
 import type { QueuedDevice } from './queue.js';
 

@@ -4,12 +4,11 @@
  */
 import type { Logger } from 'winston';
 import type { SettingsSchema, SettingsOf } from '../config/settings.js';
-import type { FieldMappings } from '../pipeline/mapping.js';
+import type { FieldMappings, RawRecord } from '../records.js';
 import type { HttpClient } from '../http/client.js';
 import type { TlsSettings } from '../http/types.js';
 
-/** A record as the source produced it: nested objects allowed, dotted mapping paths reach into them. */
-export type RawRecord = Record<string, unknown>;
+export type { RawRecord } from '../records.js';
 
 export interface SourceContext {
   /** Section name as written in the INI, e.g. `ldap.Contractors`. */
@@ -51,13 +50,22 @@ export interface Source {
   close?(): Promise<void>;
 }
 
+/** What a section syncs: the record type and the name of its mapping in Oomnitza (also sent as `connector_name`). */
+export interface SourceVariant {
+  mappingName: string;
+  dataType: 'assets' | 'users';
+}
+
 export interface SourcePlugin<S extends SettingsSchema = SettingsSchema> {
   /** = INI section type = registry key (`[ldap]`, `[ldap.Contractors]`). */
   readonly name: string;
   /** One line shown above the section by generate-ini. */
   readonly title: string;
-  readonly dataType: 'assets' | 'users';
-  /** Name of the mapping in Oomnitza, also sent as `connector_name` (see reference/oomnitza-api.md). */
+  /** What a section of this type syncs, given its settings (see `variants` in defineSource). The engine reads this. */
+  variant(settings: SettingsOf<S>): SourceVariant;
+  /** The record type, when every variant has the same one. */
+  readonly dataType?: 'assets' | 'users';
+  /** Shortcut for variant(settings).mappingName (reference/oomnitza-api.md). */
   mappingName(settings: SettingsOf<S>): string;
   readonly settings: S;
   /**
@@ -71,7 +79,38 @@ export interface SourcePlugin<S extends SettingsSchema = SettingsSchema> {
   create(settings: SettingsOf<S>, ctx: SourceContext): Source;
 }
 
-/** Identity helper that keeps the settings type flowing into mappingName/create. */
-export function defineSource<S extends SettingsSchema>(plugin: SourcePlugin<S>): SourcePlugin<S> {
-  return plugin;
+/**
+ * A source whose record type or mapping name depends on a setting (Jamf `sync_type`, Azure users vs devices,
+ * ServiceNow assets vs users) declares its variants in one table keyed by that setting's value.
+ */
+export interface VariantTable<S extends SettingsSchema> {
+  by: keyof S & string;
+  table: Readonly<Record<string, SourceVariant>>;
+}
+
+type Common<S extends SettingsSchema> = Omit<SourcePlugin<S>, 'variant' | 'dataType' | 'mappingName' | 'defaultMappings'> & {
+  defaultMappings?(settings: SettingsOf<S>): FieldMappings;
+};
+export type SourceDefinition<S extends SettingsSchema> = Common<S> &
+  ({ dataType: 'assets' | 'users'; mappingName: string; variants?: never } | { variants: VariantTable<S>; dataType?: never; mappingName?: never });
+
+/** Builds a plugin from its declaration: one fixed variant (dataType + mappingName) or a table of variants. */
+export function defineSource<S extends SettingsSchema>(def: SourceDefinition<S>): SourcePlugin<S> {
+  const { variants } = def;
+  const variant = (settings: SettingsOf<S>): SourceVariant => {
+    if (!variants) return { mappingName: def.mappingName!, dataType: def.dataType! };
+    const key = String((settings as Record<string, unknown>)[variants.by]);
+    const found = variants.table[key];
+    // The setting is a choice validated at load time, so a miss is a bug in the declaration.
+    if (!found) throw new Error(`[${def.name}] no variant for ${variants.by} = "${key}"`);
+    return found;
+  };
+  const types = new Set(variants ? Object.values(variants.table).map((v) => v.dataType) : [def.dataType!]);
+  return {
+    ...def,
+    variant,
+    dataType: types.size === 1 ? [...types][0] : undefined,
+    mappingName: (settings) => variant(settings).mappingName,
+    defaultMappings: def.defaultMappings ?? (() => ({})),
+  };
 }

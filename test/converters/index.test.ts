@@ -1,5 +1,5 @@
 import { builtinConverters, getBuiltinConverter } from '../../src/converters/index.js';
-import type { ConverterParams } from '../../src/pipeline/mapping.js';
+import type { ConverterParams } from '../../src/records.js';
 
 const ORIGINAL_NAMES = [
   'capitalize', 'casper_extension_attribute', 'concat', 'date_format', 'first_field', 'first_from_full',

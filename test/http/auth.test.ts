@@ -21,8 +21,13 @@ test('basicAuth sends the RFC 7617 header and registers the password with the re
 });
 
 test('tokenHeader and bearerToken', async () => {
-  expect(await tokenHeader('Authorization2', 'abcd1234').headers(null as never)).toEqual({ Authorization2: 'abcd1234' });
-  expect(await bearerToken('tok-5678').headers(null as never)).toEqual({ Authorization: 'Bearer tok-5678' });
+  const headersOf = async (auth: ReturnType<typeof tokenHeader>) => {
+    const req = { method: 'GET', url: new URL('http://127.0.0.1/'), headers: {} as Record<string, string> };
+    await auth.authorize(req, null as never);
+    return req.headers;
+  };
+  expect(await headersOf(tokenHeader('Authorization2', 'abcd1234'))).toEqual({ authorization2: 'abcd1234' });
+  expect(await headersOf(bearerToken('tok-5678'))).toEqual({ authorization: 'Bearer tok-5678' });
 });
 
 describe('oauth2ClientCredentials', () => {

@@ -56,7 +56,7 @@ test('429 with Retry-After: waits the (capped) server delay, not the tiny backof
     'GET /x': [
       () => {
         times.push(Date.now());
-        return { status: 429, headers: { 'retry-after': '5' }, json: { error: 'slow down' } };
+        return { status: 429, headers: { 'retry-after': '0.2' }, json: { error: 'slow down' } };
       },
       () => {
         times.push(Date.now());
@@ -64,22 +64,22 @@ test('429 with Retry-After: waits the (capped) server delay, not the tiny backof
       },
     ],
   });
-  // Retry-After 5 s is capped by maxDelayMs (150 ms); jittered backoff alone would be at most 1 ms.
-  const body = await makeClient({ retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 150 } }).getJson(`${server.url}/x`);
+  // A rate-limit wait is what the server asks (200 ms), beyond the backoff cap (5 ms) and outside the retry budget.
+  const body = await makeClient({ retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 5 } }).getJson(`${server.url}/x`);
   expect(body).toEqual([1]);
   const waited = times[1] - times[0];
-  expect(waited).toBeGreaterThanOrEqual(140);
+  expect(waited).toBeGreaterThanOrEqual(190);
   expect(waited).toBeLessThan(2000);
 });
 
-test('429 on every attempt ends in a TransientError carrying status and Retry-After', async () => {
+test('429 on every attempt ends, after rateLimit.maxWaits waits, in a TransientError carrying status and Retry-After', async () => {
   server = await startTestServer({ 'GET /x': { status: 429, headers: { 'retry-after': '0' }, json: { error: 'quota' } } });
-  const err = await rejection(makeClient().getJson(`${server.url}/x`));
+  const err = await rejection(makeClient({ rateLimit: { maxWaits: 3 } }).getJson(`${server.url}/x`));
   expect(err).toBeInstanceOf(TransientError);
   expect(err).toBeInstanceOf(HttpError);
   expect(err.status).toBe(429);
   expect((err as TransientError).retryAfterMs).toBe(0);
-  expect(err.message).toContain('HTTP 429: quota (gave up after 4 attempts)');
+  expect(err.message).toContain('HTTP 429: quota (still rate limited after 3 waits)');
   expect(server.requests).toHaveLength(4);
 });
 
@@ -156,7 +156,7 @@ test('long server texts are cut at 300 characters; HTML pages are reduced to the
 
 test('after a 401, invalidate() true means one retry with fresh headers; false means the 401 is thrown', async () => {
   let issued = 0;
-  const refreshing: AuthProvider = { headers: async () => ({ authorization: `Bearer t${++issued}` }), invalidate: () => true };
+  const refreshing: AuthProvider = { authorize: async (req) => void (req.headers.authorization = `Bearer t${++issued}`), invalidate: () => true };
   server = await startTestServer({
     'GET /me': (req) => (req.headers.authorization === 'Bearer t2' ? { json: { me: 1 } } : { status: 401, json: { error: 'expired' } }),
   });
@@ -164,7 +164,7 @@ test('after a 401, invalidate() true means one retry with fresh headers; false m
   expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
   await client!.close();
 
-  const fixed: AuthProvider = { headers: async () => ({ authorization: 'Bearer t1' }), invalidate: () => false };
+  const fixed: AuthProvider = { authorize: async (req) => void (req.headers.authorization = 'Bearer t1'), invalidate: () => false };
   const err = await rejection(makeClient({ auth: fixed }).getJson(`${server.url}/me`));
   expect(err.status).toBe(401);
   expect(err).toBeInstanceOf(PermanentError);
@@ -173,7 +173,7 @@ test('after a 401, invalidate() true means one retry with fresh headers; false m
 
 test('a second 401 after re-authenticating is thrown, not looped on', async () => {
   let calls = 0;
-  const auth: AuthProvider = { headers: async () => ({ authorization: `Bearer ${++calls}` }), invalidate: () => true };
+  const auth: AuthProvider = { authorize: async (req) => void (req.headers.authorization = `Bearer ${++calls}`), invalidate: () => true };
   server = await startTestServer({ 'GET /me': { status: 401, json: { error: 'no' } } });
   const err = await rejection(makeClient({ auth }).getJson(`${server.url}/me`));
   expect(err.status).toBe(401);

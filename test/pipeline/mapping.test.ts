@@ -1,4 +1,4 @@
-import { getPath, mergeMappings, parseConverterSpec, parseMappingValue } from '../../src/pipeline/mapping.js';
+import { getPath, mergeMappings, parseConverterSpec, parseMappingValue } from '../../src/records.js';
 
 describe('mapping values', () => {
   test('JSON object', () => {

@@ -6,7 +6,7 @@ import { ConfigError, isConfigError } from '../../errors.js';
 import { defineSource, type RawRecord, type ReadRequest, type Source, type SourceContext } from '../types.js';
 import { JamfApi, JamfAuth, type JamfCredentials } from './jamfApi.js';
 import { mapBounded } from './boundedMap.js';
-import { CASPER_DEFAULT_CONVERTERS, MAPPING_NAMES, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
+import { CASPER_DEFAULT_CONVERTERS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
 import { casperSettings, type CasperSettings, type SyncType } from './settings.js';
 
 /** A Jamf source; `fetchDevice` lets the webhook server sync one device by its Jamf id. */
@@ -105,10 +105,9 @@ export function createCasperSource(settings: CasperSettings, ctx: SourceContext)
 export const casper = defineSource({
   name: 'casper',
   title: 'Jamf Pro (formerly Casper): computers, or mobile devices with sync_type = mobiledevices',
-  dataType: 'assets',
   settings: casperSettings,
   defaultConverters: CASPER_DEFAULT_CONVERTERS,
-  mappingName: (settings) => MAPPING_NAMES[settings.sync_type],
+  variants: { by: 'sync_type', table: VARIANTS },
   defaultMappings: (settings) => casperDefaultMappings(settings.sync_type),
   create: (settings, ctx) => createCasperSource(settings, ctx),
 });

@@ -4,7 +4,7 @@
  * client's job; this module adds the token life cycle and Jamf-specific error texts.
  */
 import type { Logger } from 'winston';
-import type { AuthProvider, HttpClientLike, HttpResponse } from '../../http/types.js';
+import type { AuthProvider, HttpClientLike, HttpResponse, OutgoingRequest } from '../../http/types.js';
 import { ConfigError, PermanentError } from '../../errors.js';
 import { redactor } from '../../logging.js';
 import type { SyncType } from './settings.js';
@@ -69,6 +69,10 @@ export class JamfAuth implements AuthProvider {
 
   get usesBasic(): boolean {
     return this.basic;
+  }
+
+  async authorize(req: OutgoingRequest, client: HttpClientLike): Promise<void> {
+    req.headers.authorization = (await this.headers(client)).Authorization;
   }
 
   async headers(client: HttpClientLike): Promise<Record<string, string>> {

@@ -1,11 +1,15 @@
 /**
  * Default mappings and converters of the Jamf source, and which Classic API subsets a set of mapped fields needs.
  */
-import type { FieldMappings } from '../../pipeline/mapping.js';
+import type { FieldMappings } from '../../records.js';
+import type { SourceVariant } from '../types.js';
 import type { SyncType } from './settings.js';
 
-/** Oomnitza mapping names, as in the original: mobile devices report as a separate mapping. */
-export const MAPPING_NAMES: Record<SyncType, string> = { computers: 'Casper', mobiledevices: 'Casper.MDM' };
+/** Variants by sync_type; Oomnitza mapping names as in the original: mobile devices report as a separate mapping. */
+export const VARIANTS: Record<SyncType, SourceVariant> = {
+  computers: { mappingName: 'Casper', dataType: 'assets' },
+  mobiledevices: { mappingName: 'Casper.MDM', dataType: 'assets' },
+};
 
 /** Jamf's date strings ("2024-01-15 09:30:00") become epoch seconds unless a mapping names its own converter. */
 export const CASPER_DEFAULT_CONVERTERS: Readonly<Record<string, string>> = {

@@ -41,7 +41,7 @@ export const csvAssets = defineSource({
   name: 'csv_assets',
   title: 'Assets from CSV files',
   dataType: 'assets',
-  mappingName: () => 'CSV_assets',
+  mappingName: 'CSV_assets',
   settings: fileSettings,
   defaultMappings: () => ({}),
   create: (s, ctx) => csvSource(s.filename, s.directory, ctx),
@@ -51,7 +51,7 @@ export const csvUsers = defineSource({
   name: 'csv_users',
   title: 'Users from CSV files',
   dataType: 'users',
-  mappingName: () => 'CSV_users',
+  mappingName: 'CSV_users',
   settings: {
     ...fileSettings,
     default_role: setting.string({ default: '25', description: 'Numeric id of the role given to imported users.' }),

@@ -169,7 +169,7 @@ export const ldap = defineSource({
   name: 'ldap',
   title: 'Users from LDAP / Active Directory',
   dataType: 'users',
-  mappingName: () => 'LDAP',
+  mappingName: 'LDAP',
   settings: ldapUserSettings,
   defaultMappings: () => userMappings,
   create: (settings, ctx) => {
@@ -184,7 +184,7 @@ export const ldapAssets = defineSource({
   name: 'ldap_assets',
   title: 'Assets from LDAP / Active Directory',
   dataType: 'assets',
-  mappingName: () => 'LDAP_assets',
+  mappingName: 'LDAP_assets',
   settings: ldapAssetSettings,
   defaultMappings: () => assetMappings,
   create: (settings, ctx) => new DirectorySource(settings, ctx, []),

@@ -1,5 +1,5 @@
 /** Default field mappings, as listed in the original's README ("LDAP Users Configuration"). */
-import type { FieldMappings } from '../../pipeline/mapping.js';
+import type { FieldMappings } from '../../records.js';
 
 export const userMappings: FieldMappings = {
   USER: { source: 'uid', required: true, converter: 'ldap_user_field' },

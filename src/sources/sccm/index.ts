@@ -78,7 +78,7 @@ export const sccm = defineSource({
   name: 'sccm',
   title: 'Computers and installed software from a Microsoft SCCM (Configuration Manager) site database',
   dataType: 'assets',
-  mappingName: () => 'SCCM',
+  mappingName: 'SCCM',
   settings: sccmSettings,
   defaultConverters: { 'hardware.last_logon': 'date_format' },
   defaultMappings: () => ({ APPLICATIONS: { source: 'software' } }),

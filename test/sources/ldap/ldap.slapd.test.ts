@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client } from 'ldapts';
 import { getBuiltinConverter } from '../../../src/converters/index.js';
 import { ConfigError, TransientError } from '../../../src/errors.js';
-import { parseConverterSpec } from '../../../src/pipeline/mapping.js';
+import { parseConverterSpec } from '../../../src/records.js';
 import { ldap, ldapAssets } from '../../../src/sources/ldap/index.js';
 import { startSlapd, type Slapd } from '../../support/slapd.js';
 import { READER, SUFFIX, buildDirectory, groupDn, hasMail, writeLdif, type Directory } from '../../fixtures/ldap/directory.js';

@@ -1,8 +1,14 @@
 /**
+ * The shared record vocabulary, a leaf module that sources, converters, the sandbox, the config loader and the
+ * pipeline all import (and that imports nothing): raw records, field mappings, converter parameters, getPath.
+ *
  * Field mappings: how an Oomnitza field gets its value from a source record.
  *   mapping.SERIAL_NUMBER = {"source": "hardware.serial", "converter": "split:on=/|index=0", "required": true}
  *   mapping.OS = os_name                      (bare string = {"source": "os_name"})
  */
+
+/** A record as the source produced it: nested objects allowed, dotted mapping paths reach into them. */
+export type RawRecord = Record<string, unknown>;
 
 export interface FieldMapping {
   /** Dotted path into the record (`general.serial_number`, `items.0.name`). */

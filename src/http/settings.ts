@@ -1,0 +1,98 @@
+/**
+ * Setting groups an HTTP source spreads into its schema instead of redeclaring them, so that the same setting has
+ * the same validation, default and description in every source:
+ *
+ *   settings: { ...baseUrlSetting({ example: 'https://example.okta.com' }), ...apiTokenSetting(), ...concurrencySetting() }
+ *
+ * Setting names stay the original's per source (its config.ini must load unchanged), so each group takes the
+ * names it declares as options where sources differ. TLS (verify_ssl, cacert_file, cacert_dir, ssl_protocol) and
+ * proxies (HTTPS_PROXY, NO_PROXY) are common to every section already (src/config/commonSettings.ts).
+ */
+import { setting, type Setting } from '../config/settings.js';
+import { DEFAULT_RATE_LIMIT } from './rateLimit.js';
+import type { RateLimitPolicy } from './types.js';
+
+interface UrlOptions {
+  name?: string;
+  description?: string;
+  example?: string;
+  /** The vendor's host, for SaaS sources whose original hard-coded it; then the setting is optional. */
+  default?: string;
+  /** Scheme and host only (no API path): the override of a vendor's host. */
+  origin?: boolean;
+}
+
+/** `url`: the server's base URL, validated when the config loads (file:line on a URL that does not parse). */
+export function baseUrlSetting(opts: UrlOptions = {}): Record<string, Setting<string>> {
+  return {
+    [opts.name ?? 'url']: setting.url({
+      required: opts.default === undefined,
+      default: opts.default,
+      origin: opts.origin,
+      example: opts.example,
+      description: opts.description ??
+        (opts.default ? `Scheme and host of the API (default ${opts.default}); change it for a proxy, a regional cloud or tests.` : 'URL of the server.'),
+    }),
+  };
+}
+
+/** `username` / `password` for HTTP Basic or a login. */
+export function basicCredentialSettings(opts: { user?: string; password?: string; what?: string; required?: boolean } = {}) {
+  const what = opts.what ?? 'the API account';
+  return {
+    [opts.user ?? 'username']: setting.string({ required: opts.required, description: `User name of ${what}.` }),
+    [opts.password ?? 'password']: setting.secret({ required: opts.required, description: `Password of ${what}.` }),
+  } as Record<string, Setting<string>>;
+}
+
+/** `client_id` / `client_secret` (and an optional `token_url` override) of an OAuth2 client-credentials client. */
+export function oauth2ClientSettings(opts: { id?: string; secret?: string; tokenUrl?: string; required?: boolean } = {}) {
+  const out: Record<string, Setting<string>> = {
+    [opts.id ?? 'client_id']: setting.string({ required: opts.required, description: 'OAuth2 client ID.' }),
+    [opts.secret ?? 'client_secret']: setting.secret({ required: opts.required, description: 'OAuth2 client secret.' }),
+  };
+  if (opts.tokenUrl !== undefined) {
+    out.token_url = setting.url({ default: opts.tokenUrl || undefined, description: `Token endpoint${opts.tokenUrl ? ` (default ${opts.tokenUrl})` : ''}.` });
+  }
+  return out;
+}
+
+/** An API token or key (`api_token` unless the original named it otherwise). */
+export function apiTokenSetting(opts: { name?: string; description?: string; required?: boolean } = {}) {
+  return {
+    [opts.name ?? 'api_token']: setting.secret({ required: opts.required ?? true, description: opts.description ?? 'API token.' }),
+  } as Record<string, Setting<string>>;
+}
+
+/**
+ * `concurrency`: requests this source may have in flight at once (detail fetches, concurrent pages). 0 means
+ * `--workers`, so a slow vendor API and the Oomnitza push pool can be tuned apart.
+ */
+export const concurrencySettings = {
+  concurrency: setting.int({
+    default: 0,
+    min: 0,
+    max: 64,
+    description: 'Requests to the source in flight at once (detail fetches, pages); 0 = the value of --workers.',
+  }),
+};
+
+/** Bounds of rate-limit waits (src/http/rateLimit.ts). */
+export const rateLimitSettings = {
+  rate_limit_max_wait: setting.int({
+    default: DEFAULT_RATE_LIMIT.maxWaitMs / 1000,
+    min: 1,
+    max: 3600,
+    description: 'Longest single wait, in seconds, when the source answers 429 (rate limited) and asks us to wait.',
+  }),
+};
+
+/** The section's concurrency: its own setting when set, else --workers. */
+export function concurrencyOf(settings: { concurrency?: number }, workers: number): number {
+  return settings.concurrency && settings.concurrency > 0 ? settings.concurrency : Math.max(1, workers);
+}
+
+/** The client's rate-limit policy from rateLimitSettings. */
+export function rateLimitOf(settings: { rate_limit_max_wait?: number }): Partial<RateLimitPolicy> {
+  return settings.rate_limit_max_wait ? { maxWaitMs: settings.rate_limit_max_wait * 1000 } : {};
+}
