@@ -121,7 +121,7 @@ export function parseUrlSetting(raw: string, opts: { origin?: boolean; schemes?:
   if (!schemes.includes(scheme)) {
     throw new Error(/^[^/]*:\d+/.test(text) || !text.includes('://')
       ? `"${raw}" has no scheme (expected e.g. ${example})`
-      : `"${raw}" must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+      : `"${raw}" must start with ${[...schemes].reverse().map((s) => `${s}://`).join(' or ')}`);
   }
   if (!url.hostname) throw new Error(`"${raw}" has no host name`);
   if (url.search || url.hash) throw new Error(`"${raw}" must not contain ? or #`);

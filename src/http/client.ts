@@ -28,6 +28,7 @@ import type {
   ClientOverrides,
   Clock,
   ErrorTextExtractor,
+  FailureExplainer,
   HttpClientLike,
   HttpClientOptions,
   HttpResponse,
@@ -74,6 +75,7 @@ interface Own {
   rateLimit: RateLimitPolicy;
   timeoutMs: number;
   errorText?: ErrorTextExtractor;
+  explainFailure?: FailureExplainer;
 }
 
 const DERIVE = Symbol('derive');
@@ -119,6 +121,7 @@ export class HttpClient implements HttpClientLike {
         rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
         timeoutMs,
         errorText: options.errorText,
+        explainFailure: options.explainFailure,
       };
     }
     this.shared.family.add(this);
@@ -140,6 +143,7 @@ export class HttpClient implements HttpClientLike {
       rateLimit: { ...o.rateLimit, ...overrides.rateLimit },
       timeoutMs: overrides.timeoutMs ?? o.timeoutMs,
       errorText: overrides.errorText ?? o.errorText,
+      explainFailure: overrides.explainFailure ?? o.explainFailure,
     });
   }
 
@@ -173,18 +177,20 @@ export class HttpClient implements HttpClientLike {
 
       let failure: HttpError;
       let retriable: boolean;
+      let explained: Error | undefined;
       try {
         const response = await this.sendFollowingRedirects(outgoing, opts);
         this.notePacing(response);
-        if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {
-          return response;
-        }
         if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.()) {
-          // A token revoked or expired early: fetch a fresh one and try once more, outside the retry budget.
+          // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
+          // outside the retry budget. Before acceptStatus, so a caller that handles 401 itself still gets this.
           reauthenticated = true;
           attempt--;
           log.info(`${where}: HTTP 401, authenticating again and retrying once`);
           continue;
+        }
+        if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {
+          return response;
         }
         const said = scrub(serverErrorText(response.text, this.own.errorText, response.status), secrets);
         const message = `${where} failed: HTTP ${response.status}${said ? `: ${said}` : ''}`;
@@ -212,6 +218,7 @@ export class HttpClient implements HttpClientLike {
           continue;
         }
         retriable = isRetriableStatus(response.status);
+        if (!retriable) explained = this.own.explainFailure?.({ method, url: safeUrl(target), status: response.status, said });
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
@@ -225,6 +232,7 @@ export class HttpClient implements HttpClientLike {
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       }
 
+      if (explained) throw explained;
       if (!retriable || attempt > policy.retries) {
         if (attempt > 1) failure.message += ` (gave up after ${attempt} attempts)`;
         throw failure;

@@ -8,7 +8,8 @@
  * names it declares as options where sources differ. TLS (verify_ssl, cacert_file, cacert_dir, ssl_protocol) and
  * proxies (HTTPS_PROXY, NO_PROXY) are common to every section already (src/config/commonSettings.ts).
  */
-import { setting, type Setting } from '../config/settings.js';
+import { parseUrlSetting, setting, type Setting } from '../config/settings.js';
+import { ConfigError } from '../errors.js';
 import { DEFAULT_RATE_LIMIT } from './rateLimit.js';
 import type { RateLimitPolicy } from './types.js';
 
@@ -95,4 +96,16 @@ export function concurrencyOf(settings: { concurrency?: number }, workers: numbe
 /** The client's rate-limit policy from rateLimitSettings. */
 export function rateLimitOf(settings: { rate_limit_max_wait?: number }): Partial<RateLimitPolicy> {
   return settings.rate_limit_max_wait ? { maxWaitMs: settings.rate_limit_max_wait * 1000 } : {};
+}
+
+/**
+ * A URL setting checked in create() rather than by the settings DSL (for sources whose tests or callers build
+ * settings by hand): the same rules and messages as setting.url, as a ConfigError naming the section and key.
+ */
+export function checkBaseUrl(value: string, where: { section: string; key?: string }, opts: { origin?: boolean } = {}): string {
+  try {
+    return parseUrlSetting(value, opts);
+  } catch (err) {
+    throw new ConfigError({ section: where.section, key: where.key ?? 'url' }, (err as Error).message);
+  }
 }

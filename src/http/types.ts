@@ -58,6 +58,22 @@ export interface Clock {
 /** Extracts the server's own explanation from an error body (Okta's errorSummary, Graph's error.message). */
 export type ErrorTextExtractor = (body: string, status: number) => string | undefined;
 
+/** A request that failed for good (after retries and re-authentication), as a source may explain it. */
+export interface FailedRequest {
+  method: string;
+  /** Without query string or credentials. */
+  url: string;
+  status: number;
+  /** The server's explanation, already scrubbed of credentials. */
+  said: string;
+}
+
+/**
+ * Turns a final HTTP failure into the error the admin should see: a 401 becomes a ConfigError naming the settings to
+ * check, a 403 names the permission the account lacks. Undefined keeps the client's own error.
+ */
+export type FailureExplainer = (failure: FailedRequest) => Error | undefined;
+
 /** What a client derived with `with()` may change; everything else (TLS, proxy, pool, section, log) is shared. */
 export interface ClientOverrides {
   /** Relative request URLs (`/api/v1/users`) are appended to it; absolute ones are used as they are. */
@@ -70,6 +86,7 @@ export interface ClientOverrides {
   rateLimit?: Partial<RateLimitPolicy>;
   timeoutMs?: number;
   errorText?: ErrorTextExtractor;
+  explainFailure?: FailureExplainer;
 }
 
 export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {

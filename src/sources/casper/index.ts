@@ -1,11 +1,12 @@
 /**
  * Jamf Pro (formerly Casper) computers `[casper]` and mobile devices `[casper.MDM]`: lists device ids (all, or a
- * group's members) from the Classic API, then fetches each device's details with bounded concurrency.
+ * group's members) from the Classic API, then fetches each device's details with the kit's bounded fan-out.
  */
-import { ConfigError, isConfigError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
+import { fanOut } from '../../http/fanOut.js';
+import { checkBaseUrl } from '../../http/settings.js';
 import { defineSource, type RawRecord, type ReadRequest, type Source, type SourceContext } from '../types.js';
-import { JamfApi, JamfAuth, type JamfCredentials } from './jamfApi.js';
-import { mapBounded } from './boundedMap.js';
+import { JamfApi, JamfAuth, explainJamfFailure, type JamfCredentials } from './jamfApi.js';
 import { CASPER_DEFAULT_CONVERTERS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
 import { casperSettings, type CasperSettings, type SyncType } from './settings.js';
 
@@ -18,8 +19,7 @@ export interface CasperSource extends Source {
 
 const NOUNS: Record<SyncType, string> = { computers: 'computer', mobiledevices: 'mobile device' };
 
-function credentialsOf(settings: CasperSettings, section: string): JamfCredentials {
-  const { client_id: clientId, client_secret: clientSecret, username, password } = settings;
+function credentialsOf({ client_id: clientId, client_secret: clientSecret, username, password }: CasperSettings, section: string): JamfCredentials {
   if (clientId || clientSecret) {
     if (!clientId) throw new ConfigError({ section, key: 'client_id' }, 'client_secret is set but client_id is empty');
     if (!clientSecret) throw new ConfigError({ section, key: 'client_secret' }, `client_id "${clientId}" needs its client_secret`);
@@ -32,73 +32,47 @@ function credentialsOf(settings: CasperSettings, section: string): JamfCredentia
   return { kind: 'user', username, password };
 }
 
-function checkUrl(url: string, section: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    throw new ConfigError({ section, key: 'url' }, `"${url}" is not a URL (expected e.g. https://example.jamfcloud.com)`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigError({ section, key: 'url' }, `"${url}" must start with https:// (or http://)`);
-  }
-  if (parsed.search || parsed.hash) throw new ConfigError({ section, key: 'url' }, 'the URL must not contain ? or #');
-  return parsed.toString().replace(/\/+$/, '');
-}
-
 /** Validates the settings (ConfigError) and builds the source; nothing connects until check()/read(). */
 export function createCasperSource(settings: CasperSettings, ctx: SourceContext): CasperSource {
-  const url = checkUrl(settings.url, ctx.section);
-  const creds = credentialsOf(settings, ctx.section);
+  const url = checkBaseUrl(settings.url, { section: ctx.section });
   const syncType = settings.sync_type;
   const group = settings.group_name.trim();
   const noun = NOUNS[syncType];
-  const auth = new JamfAuth(url, creds, ctx.section, ctx.log);
-  const api = new JamfApi(url, ctx.http, auth, ctx.section, ctx.signal);
+  const auth = new JamfAuth(url, credentialsOf(settings, ctx.section), ctx.section, ctx.log);
+  const http = ctx.http.with({ baseUrl: url, auth, explainFailure: explainJamfFailure(ctx.section, auth) });
+  const api = new JamfApi(http, ctx.signal);
   const inGroup = group ? ` in group "${group}"` : '';
-
-  async function fetchOne(id: number | string, request: ReadRequest | undefined): Promise<RawRecord> {
-    const subsets = request ? subsetsFor(syncType, request as SubsetRequest) : undefined;
-    return api.fetchDevice(syncType, id, subsets);
-  }
+  const fetchDevice = (id: number | string, request?: ReadRequest) =>
+    api.fetchDevice(syncType, id, request ? subsetsFor(syncType, request as SubsetRequest) : undefined);
 
   return {
     syncType,
-    fetchDevice: fetchOne,
+    fetchDevice,
 
     async check() {
-      const ids = await api.listIds(syncType, group);
+      const ids = await api.listIds(syncType, ctx.section, group);
       const who = `authenticated to ${url} as ${auth.describe()}`;
       if (ids.length === 0) return `${who}; no ${noun}s${inGroup}`;
-      const device = await api.fetchDevice(syncType, ids[0], ['General']);
-      const general = (device.general ?? {}) as Record<string, unknown>;
-      const name = general.name ?? general.device_name ?? '';
-      return `${who}; ${ids.length} ${noun}(s)${inGroup}; read ${noun} id ${ids[0]} "${String(name)}"`;
+      const general = ((await api.fetchDevice(syncType, ids[0], ['General'])).general ?? {}) as Record<string, string>;
+      return `${who}; ${ids.length} ${noun}(s)${inGroup}; read ${noun} id ${ids[0]} "${general.name ?? general.device_name ?? ''}"`;
     },
 
     async *read(request: ReadRequest) {
       const subsets = subsetsFor(syncType, request as SubsetRequest);
-      const ids = await api.listIds(syncType, group);
+      const ids = await api.listIds(syncType, ctx.section, group);
       ctx.log.info(`${ids.length} ${noun}(s)${inGroup} to read${subsets ? ` (subsets ${subsets.join(', ')})` : ''}`);
-      const records = mapBounded(ids, ctx.concurrency, async (id) => {
-        try {
-          return await api.fetchDevice(syncType, id, subsets);
-        } catch (err) {
-          // Bad credentials fail every device alike: stop the run with one clear message instead of N reports.
-          if (isConfigError(err)) throw err;
-          if (ctx.signal.aborted) return undefined;
-          ctx.reportFailure(`${noun} ${id}`, err);
-          return undefined;
-        }
-      }, ctx.signal);
-      for await (const record of records) {
-        if (record) yield record;
-      }
+      // Bad credentials fail every device alike: the fan-out stops the run on them instead of N reports.
+      yield* fanOut(ids, {
+        concurrency: ctx.concurrency,
+        fetch: (id) => api.fetchDevice(syncType, id, subsets),
+        label: (id) => `${noun} ${id}`,
+        reportFailure: ctx.reportFailure,
+        signal: ctx.signal,
+      });
     },
 
-    async close() {
-      await auth.close(ctx.http);
-    },
+    /** Logs the user session out (the section's client would do it too when it closes). */
+    close: () => http.close(),
   };
 }
 

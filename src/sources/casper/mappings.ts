@@ -2,7 +2,7 @@
  * Default mappings and converters of the Jamf source, and which Classic API subsets a set of mapped fields needs.
  */
 import type { FieldMappings } from '../../records.js';
-import type { SourceVariant } from '../types.js';
+import type { ReadRequest, SourceVariant } from '../types.js';
 import type { SyncType } from './settings.js';
 
 /** Variants by sync_type; Oomnitza mapping names as in the original: mobile devices report as a separate mapping. */
@@ -45,14 +45,8 @@ const SUBSETS: Record<SyncType, Readonly<Record<string, string>>> = {
   },
 };
 
-export interface SubsetRequest {
-  /** Source paths the mappings read. */
-  fields: string[];
-  /** A filter or custom converter may read anything: fetch the whole record. */
-  allFields: boolean;
-  /** Converter names in use, when the core tells; undefined = unknown. */
-  converters?: string[];
-}
+/** What the core asks for, plus the converter names in use when it tells (undefined = unknown). */
+export type SubsetRequest = ReadRequest & { converters?: string[] };
 
 /**
  * The subsets to ask for, or undefined for the whole record. The whole record is fetched when any field lies

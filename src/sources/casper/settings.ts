@@ -6,6 +6,7 @@ export const SYNC_TYPES = ['computers', 'mobiledevices'] as const;
 export type SyncType = (typeof SYNC_TYPES)[number];
 
 export const casperSettings = {
+  // A string checked by create() (kit checkBaseUrl), which reports it with file:line before any connection.
   url: setting.string({
     required: true,
     example: 'https://jss.jamfcloud.com/example',
