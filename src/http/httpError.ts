@@ -103,12 +103,26 @@ export function serverErrorText(body: string, extract?: (body: string, status: n
   return text.length > MAX_SERVER_TEXT ? `${text.slice(0, MAX_SERVER_TEXT)}...` : text;
 }
 
+/** An extractor for an API whose explanation sits at one path (e.g. `fault.faultstring`); falls back to the default. */
+export function errorTextAt(path: string): (body: string) => string | undefined {
+  return (body) => {
+    try {
+      let value: unknown = JSON.parse(body);
+      for (const part of path.split('.')) value = (value as Record<string, unknown> | null)?.[part];
+      return typeof value === 'string' && value ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function pickMessage(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (!value || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) return value.length ? pickMessage(value[0]) ?? JSON.stringify(value[0]) : undefined;
   const record = value as Record<string, unknown>;
-  for (const key of ['error', 'message', 'detail', 'error_description', 'errors']) {
+  // Okta: errorSummary; Graph: error.message; OAuth: error + error_description; many: message/detail/errors.
+  for (const key of ['errorSummary', 'error', 'message', 'errorMessage', 'error_message', 'detail', 'error_description', 'errors']) {
     if (record[key] === undefined || record[key] === null) continue;
     const inner = pickMessage(record[key]);
     if (inner !== undefined) {

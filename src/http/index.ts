@@ -6,7 +6,7 @@
  */
 export * from './types.js';
 export { HttpClient } from './client.js';
-export { HttpError, HttpPermanentError, HttpTransientError, safeUrl, serverErrorText } from './httpError.js';
+export { HttpError, HttpPermanentError, HttpTransientError, safeUrl, serverErrorText, errorTextAt } from './httpError.js';
 export { nodeTlsOptions } from './tls.js';
 export { basicAuth, bearerToken, oauth2ClientCredentials, tokenHeader, type OAuth2ClientCredentials } from './auth.js';
 export { nextLink, paginateCursor, paginateLinkHeader, paginateNextUrl, paginateOffset } from './paginate.js';
