@@ -5,6 +5,8 @@
  */
 import { ConfigError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
+import { tokenHeader } from '../http/auth.js';
+import { jsonLogin, sessionLogin } from '../http/auth/session.js';
 import type { AuthProvider, HttpClientOptions } from '../http/types.js';
 import type { Logger } from '../logging.js';
 import type { FieldMappings } from '../records.js';
@@ -25,7 +27,8 @@ export interface BulkPayload {
 export class OomnitzaClient {
   private readonly http: HttpClient;
   private readonly base: string;
-  private token: string;
+  private readonly token: string;
+  private readonly auth: AuthProvider;
 
   constructor(
     private readonly settings: OomnitzaSettings,
@@ -34,11 +37,7 @@ export class OomnitzaClient {
   ) {
     this.base = settings.url.replace(/\/+$/, '');
     this.token = settings.api_token;
-    const auth: AuthProvider = {
-      authorize: async (req) => {
-        if (this.token) req.headers.authorization2 = this.token;
-      },
-    };
+    this.auth = this.token ? tokenHeader('Authorization2', this.token) : this.login(settings);
     this.http = new HttpClient({
       section: 'oomnitza',
       tls: {
@@ -48,22 +47,32 @@ export class OomnitzaClient {
         clientPemFile: settings.user_pem_file || undefined,
       },
       log,
-      auth,
+      auth: this.auth,
       headers: { Accept: 'application/json' },
       ...options,
     });
   }
 
-  /** Obtains a token when only username/password are set, then proves it (GET mappings?name=AuthTest). */
+  /**
+   * Username/password: POST /api/request_token (form) gives a session token sent as Authorization2; a session that
+   * ends mid-run (401) is logged in again once by the kit's session login.
+   */
+  private login(settings: OomnitzaSettings): AuthProvider {
+    return sessionLogin({
+      login: jsonLogin({
+        url: `${this.base}/api/request_token`,
+        form: { login: settings.username, password: settings.password },
+        token: 'token',
+        rejected: (status, said) => new ConfigError({ section: 'oomnitza', key: 'password' },
+          `Oomnitza refused user "${settings.username}" or the password (HTTP ${status}${said ? `: ${said}` : ''})`),
+      }),
+      inject: { header: 'Authorization2' },
+      describe: () => `user "${settings.username}"`,
+    });
+  }
+
+  /** Proves the credentials (GET mappings?name=AuthTest), logging in first with username/password. */
   async authenticate(): Promise<void> {
-    if (!this.token && this.settings.username) {
-      const res = await this.http.request('POST', `${this.base}/api/request_token`, {
-        form: { login: this.settings.username, password: this.settings.password },
-      });
-      const token = res.json<{ token?: string }>().token;
-      if (!token) throw new ConfigError({ section: 'oomnitza', key: 'username' }, 'Oomnitza did not return a token for this username/password');
-      this.token = token;
-    }
     await this.http.request('GET', `${this.base}/api/v2/mappings`, { query: { name: 'AuthTest' } });
   }
 
