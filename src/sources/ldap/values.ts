@@ -106,6 +106,23 @@ export function decodeValue(attribute: string, value: string | Buffer): string {
 }
 
 /**
+ * Attributes that hold passwords, password hashes, LAPS passwords or recovery keys. A filter or custom converter
+ * makes us request every attribute ('*'), and a directory whose ACLs let the bind account read these would
+ * otherwise hand them to untrusted snippets and --save-data files. They are kept only when a mapping names them.
+ */
+const CREDENTIAL_ATTRIBUTES = new Set([
+  'userpassword', 'authpassword', 'unicodepwd', 'dbcspwd', 'lmpwdhistory', 'ntpwdhistory', 'supplementalcredentials',
+  'ms-mcs-admpwd', 'mslaps-password', 'mslaps-encryptedpassword', 'mslaps-encryptedpasswordhistory',
+  'mslaps-encrypteddsrmpassword', 'mslaps-encrypteddsrmpasswordhistory', 'msds-managedpassword',
+  'msfve-recoverypassword', 'msfve-keypackage', 'msds-keycredentiallink', 'sambantpassword', 'sambalmpassword',
+  'sambapasswordhistory', 'krbprincipalkey', 'userpkcs12', 'unixuserpassword', 'ms-ds-machineaccountquota-password',
+]);
+
+export function isCredentialAttribute(attribute: string): boolean {
+  return CREDENTIAL_ATTRIBUTES.has(baseName(attribute));
+}
+
+/**
  * Builds the record for one entry. `requested` gives the spelling the mappings use, so that a server
  * answering `givenname` still fills `mapping.FIRST_NAME = givenName`. The entry's DN is kept as `dn`.
  */
@@ -114,6 +131,7 @@ export function entryToRecord(entry: Entry, requested: readonly string[] = []): 
   const record: RawRecord = { dn: entry.dn };
   for (const [attribute, raw] of Object.entries(entry)) {
     if (attribute === 'dn') continue;
+    if (isCredentialAttribute(attribute) && !spelling.has(attribute.toLowerCase())) continue;
     const values = (Array.isArray(raw) ? raw : [raw]) as Array<string | Buffer>;
     // ldapts adds requested attributes the entry does not have as []: leave them out, so that
     // `required` mappings see them as missing.
