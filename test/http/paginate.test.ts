@@ -117,7 +117,7 @@ describe('strategies and injections', () => {
     await client.close();
     const err = await failure(read({ path: '/odd?key=secret', items: 'items', strategy: cursorAt('meta.next_cursor', 'cursor') }));
     expect(err).toBeInstanceOf(PermanentError);
-    expect(err.message).toBe(`[okta] GET ${server.url}/odd: the cursor at "meta.next_cursor" is a object, not a string`);
+    expect(err.message).toBe(`[okta] GET ${server.url}/odd: the cursor at "meta.next_cursor" is an object, not a string`);
   });
 
   test('POST with the cursor in a body field (JSON-RPC): the body is resent each time with only the cursor changed', async () => {
@@ -272,7 +272,10 @@ describe('strategies and injections', () => {
       'GET /first': { json: { rows: [1], continuation: { href: '/second' } } },
       'GET /second': { json: { rows: [2] } },
     });
-    const strategy = custom((page) => (page.body as { continuation?: { href: string } }).continuation?.href && new URL((page.body as { continuation: { href: string } }).continuation.href, page.response.url).toString());
+    const strategy = custom((page) => {
+      const href = (page.body as { continuation?: { href: string } }).continuation?.href;
+      return href && new URL(href, page.response.url).toString();
+    });
     expect(await read({ path: '/first', query: { q: 1 }, items: 'rows', strategy })).toEqual([1, 2]);
     expect(server.requests.map((r) => r.url)).toEqual(['/first?q=1', '/second']);
   });
@@ -294,7 +297,7 @@ describe('items', () => {
     await client.close();
     const err = await failure(read({ path: '/wrong?api_key=secret', items: 'data.items', strategy: linkHeader() }));
     expect(err).toBeInstanceOf(PermanentError);
-    expect(err.message).toBe(`[okta] GET ${server.url}/wrong: the response has no list of items at "data.items" (found a object)`);
+    expect(err.message).toBe(`[okta] GET ${server.url}/wrong: the response has no list of items at "data.items" (found an object)`);
   });
 
   test("format 'xml': xmltodict's shape, where an element that occurs once is one item", async () => {

@@ -33,3 +33,10 @@ export function withValueAt(body: unknown, path: string, value: unknown): unknow
   node[keys[keys.length - 1]] = value;
   return root;
 }
+
+/** What a value is, for messages that must not print it: "a list", "an object", "a boolean", "null". */
+export function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { PermanentError } from '../../errors.js';
 import { safeUrl } from '../httpError.js';
 import type { HttpClientLike, HttpResponse, RequestOptions } from '../types.js';
-import { valueAt, withValueAt } from './bodyPath.js';
+import { kindOf, valueAt, withValueAt } from './bodyPath.js';
 import type { Page, Place, RawPage, Strategy, Token } from './types.js';
 
 /** Any client; the section's HttpClient also names its section, which then starts every pagination error. */
@@ -143,7 +143,7 @@ class PageLoop<T> {
     // xmltodict's shape: an element that occurs once is an object, not a list of one.
     if (format === 'xml' && typeof found === 'object') return [found as T];
     const at = typeof items === 'string' ? ` at "${items}"` : '';
-    throw new PermanentError(`${page.where}: the response has no list of items${at} (found ${describe(found)})`);
+    throw new PermanentError(`${page.where}: the response has no list of items${at} (found ${kindOf(found)})`);
   }
 
   /** The next page's token, or undefined when `page` is the last one; throws when paging has gone wrong. */
@@ -191,10 +191,6 @@ function attempt<V>(f: () => V): Settled<V> {
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-function describe(value: unknown): string {
-  return Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
 }
 
 function describePlace(place: Place): string {

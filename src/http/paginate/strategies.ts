@@ -3,7 +3,7 @@
  * loop in paginate.ts sends it, guards against loops and decides when to stop.
  */
 import { PermanentError } from '../../errors.js';
-import { valueAt } from './bodyPath.js';
+import { kindOf, valueAt } from './bodyPath.js';
 import type { Injection, Page, Place, Strategy, Token } from './types.js';
 
 const WHOLE_URL = { url: true } as const;
@@ -142,7 +142,7 @@ function bodyToken(page: Page, path: string, what: string): Token | undefined {
   const value = valueAt(page.body, path);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string' || typeof value === 'number') return value;
-  throw new PermanentError(`${page.where}: the ${what} at "${path}" is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a string`);
+  throw new PermanentError(`${page.where}: the ${what} at "${path}" is ${kindOf(value)}, not a string`);
 }
 
 function isLast(page: Page, until: Until, pageSize: number | undefined): boolean {
