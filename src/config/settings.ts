@@ -110,6 +110,8 @@ export function parseUrlSetting(raw: string, opts: { origin?: boolean; schemes?:
   const text = raw.trim();
   const schemes = opts.schemes ?? HTTP_SCHEMES;
   const example = `${schemes.includes('https') ? 'https' : schemes[0]}://host.example.com`;
+  // "host:8080" and "host.example.com" are the usual slips: name what is missing.
+  if (!text.includes('://')) throw new Error(`"${raw}" is not a URL: it has no scheme (expected e.g. ${example})`);
   let url: URL;
   try {
     url = new URL(text);
@@ -117,12 +119,7 @@ export function parseUrlSetting(raw: string, opts: { origin?: boolean; schemes?:
     throw new Error(`"${raw}" is not a URL (expected e.g. ${example})`);
   }
   const scheme = url.protocol.replace(/:$/, '');
-  // "host:8080" parses as scheme "host": say what is missing rather than "unknown scheme".
-  if (!schemes.includes(scheme)) {
-    throw new Error(/^[^/]*:\d+/.test(text) || !text.includes('://')
-      ? `"${raw}" has no scheme (expected e.g. ${example})`
-      : `"${raw}" must start with ${[...schemes].reverse().map((s) => `${s}://`).join(' or ')}`);
-  }
+  if (!schemes.includes(scheme)) throw new Error(`"${raw}" must start with ${[...schemes].reverse().map((s) => `${s}://`).join(' or ')}`);
   if (!url.hostname) throw new Error(`"${raw}" has no host name`);
   if (url.search || url.hash) throw new Error(`"${raw}" must not contain ? or #`);
   if (opts.origin && url.pathname.replace(/\/+$/, '') !== '') {

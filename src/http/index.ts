@@ -13,4 +13,5 @@ export * from './paginate/index.js';
 export { DEFAULT_RATE_LIMIT, rateLimitWait, resetDelay } from './rateLimit.js';
 export { fanOut, isAuthFailure, type FanOutOptions } from './fanOut.js';
 export { parseXml } from './xml.js';
+export { jsonLogin, sessionLogin, SessionLogin, type JsonLoginRequest, type SessionLoginOptions, type SessionToken, type TokenInjection } from './auth/session.js';
 export * from './settings.js';

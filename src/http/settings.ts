@@ -13,8 +13,8 @@ import { ConfigError } from '../errors.js';
 import { DEFAULT_RATE_LIMIT } from './rateLimit.js';
 import type { RateLimitPolicy } from './types.js';
 
-interface UrlOptions {
-  name?: string;
+interface UrlOptions<K extends string> {
+  name?: K;
   description?: string;
   example?: string;
   /** The vendor's host, for SaaS sources whose original hard-coded it; then the setting is optional. */
@@ -24,7 +24,7 @@ interface UrlOptions {
 }
 
 /** `url`: the server's base URL, validated when the config loads (file:line on a URL that does not parse). */
-export function baseUrlSetting(opts: UrlOptions = {}): Record<string, Setting<string>> {
+export function baseUrlSetting<K extends string = 'url'>(opts: UrlOptions<K> = {}): Record<K, Setting<string>> {
   return {
     [opts.name ?? 'url']: setting.url({
       required: opts.default === undefined,
@@ -34,20 +34,24 @@ export function baseUrlSetting(opts: UrlOptions = {}): Record<string, Setting<st
       description: opts.description ??
         (opts.default ? `Scheme and host of the API (default ${opts.default}); change it for a proxy, a regional cloud or tests.` : 'URL of the server.'),
     }),
-  };
+  } as Record<K, Setting<string>>;
 }
 
 /** `username` / `password` for HTTP Basic or a login. */
-export function basicCredentialSettings(opts: { user?: string; password?: string; what?: string; required?: boolean } = {}) {
+export function basicCredentialSettings<U extends string = 'username', P extends string = 'password'>(
+  opts: { user?: U; password?: P; what?: string; required?: boolean } = {},
+): Record<U | P, Setting<string>> {
   const what = opts.what ?? 'the API account';
   return {
     [opts.user ?? 'username']: setting.string({ required: opts.required, description: `User name of ${what}.` }),
     [opts.password ?? 'password']: setting.secret({ required: opts.required, description: `Password of ${what}.` }),
-  } as Record<string, Setting<string>>;
+  } as Record<U | P, Setting<string>>;
 }
 
 /** `client_id` / `client_secret` (and an optional `token_url` override) of an OAuth2 client-credentials client. */
-export function oauth2ClientSettings(opts: { id?: string; secret?: string; tokenUrl?: string; required?: boolean } = {}) {
+export function oauth2ClientSettings<I extends string = 'client_id', S extends string = 'client_secret'>(
+  opts: { id?: I; secret?: S; tokenUrl?: string; required?: boolean } = {},
+): Record<I | S, Setting<string>> & { token_url?: Setting<string> } {
   const out: Record<string, Setting<string>> = {
     [opts.id ?? 'client_id']: setting.string({ required: opts.required, description: 'OAuth2 client ID.' }),
     [opts.secret ?? 'client_secret']: setting.secret({ required: opts.required, description: 'OAuth2 client secret.' }),
@@ -55,14 +59,14 @@ export function oauth2ClientSettings(opts: { id?: string; secret?: string; token
   if (opts.tokenUrl !== undefined) {
     out.token_url = setting.url({ default: opts.tokenUrl || undefined, description: `Token endpoint${opts.tokenUrl ? ` (default ${opts.tokenUrl})` : ''}.` });
   }
-  return out;
+  return out as Record<I | S, Setting<string>>;
 }
 
 /** An API token or key (`api_token` unless the original named it otherwise). */
-export function apiTokenSetting(opts: { name?: string; description?: string; required?: boolean } = {}) {
+export function apiTokenSetting<K extends string = 'api_token'>(opts: { name?: K; description?: string; required?: boolean } = {}): Record<K, Setting<string>> {
   return {
     [opts.name ?? 'api_token']: setting.secret({ required: opts.required ?? true, description: opts.description ?? 'API token.' }),
-  } as Record<string, Setting<string>>;
+  } as Record<K, Setting<string>>;
 }
 
 /**
