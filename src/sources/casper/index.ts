@@ -8,6 +8,7 @@ import { JamfApi, JamfAuth, type JamfCredentials } from './jamfApi.js';
 import { mapBounded } from './boundedMap.js';
 import { CASPER_DEFAULT_CONVERTERS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
 import { casperSettings, type CasperSettings, type SyncType } from './settings.js';
+import { casperWebhook } from './webhook.js';
 
 /** A Jamf source; `fetchDevice` lets the webhook server sync one device by its Jamf id. */
 export interface CasperSource extends Source {
@@ -65,6 +66,8 @@ export function createCasperSource(settings: CasperSettings, ctx: SourceContext)
   return {
     syncType,
     fetchDevice: fetchOne,
+    // The webhook capability (Source.fetchOne): the same fetch.
+    fetchOne,
 
     async check() {
       const ids = await api.listIds(syncType, group);
@@ -110,6 +113,7 @@ export const casper = defineSource({
   variants: { by: 'sync_type', table: VARIANTS },
   defaultMappings: (settings) => casperDefaultMappings(settings.sync_type),
   create: (settings, ctx) => createCasperSource(settings, ctx),
+  webhook: casperWebhook,
 });
 
 export function isCasperSource(source: Source): source is CasperSource {
