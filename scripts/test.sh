@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs the Debian packages the real-server tests need
-# (OpenLDAP slapd, a Secret Service keyring over D-Bus), the npm dependencies, builds, and runs jest.
+# (OpenLDAP slapd, a Secret Service keyring over D-Bus), the npm dependencies, checks the import boundaries,
+# builds, and runs jest.
 # Integration tests start their own slapd / D-Bus / gnome-keyring on 127.0.0.1 and stop them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,8 @@ fi
 if command -v service >/dev/null 2>&1; then service slapd stop >/dev/null 2>&1 || true; fi
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# Import boundaries first (.dependency-cruiser.cjs): a layering violation fails the run before any test starts.
+npm run --silent lint:deps
 results="$(mktemp)"
 set +e
 npm test -- --json --outputFile="$results"

@@ -2,7 +2,8 @@
 import { loadConfig } from '../config/loadConfig.js';
 import { errorMessage } from '../errors.js';
 import { getLogger } from '../logging.js';
-import { connectOomnitza, prepareSection, runOptions, type OomnitzaConnection } from '../pipeline/prepareSection.js';
+import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
+import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
 import { printSummaries, type SectionStats } from '../pipeline/summary.js';
 import { syncSection } from '../pipeline/syncSection.js';
@@ -28,22 +29,10 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
   const results: SectionStats[] = [];
   for (const rt of runtimes) {
     if (signal.aborted) break;
-    const { section, stats } = rt;
+    const { stats } = rt;
     try {
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
-      await syncSection(
-        {
-          section,
-          mappings: prepared.mappings,
-          converters: prepared.converters,
-          oomnitza: opts.testmode ? undefined : oomnitza.client,
-          sandbox: prepared.sandbox,
-          stats,
-          log: rt.log,
-        },
-        rt.source.read(prepared.request),
-        runOptions(opts, signal),
-      );
+      await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), runOptions(opts, signal));
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {

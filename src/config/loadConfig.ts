@@ -291,3 +291,11 @@ function warnUnknown(doc: IniDocument, section: IniSection, known: Set<string>, 
     warnings.push(`${doc.file}:${e.line}: [${section.name}] ${e.key}: unknown setting (ignored)`);
   }
 }
+
+/**
+ * The section types whose source plugin passes `accept`, e.g. those that receive webhooks: the composition root
+ * answers this so that commands like `connector serve` select sources by capability, never by name.
+ */
+export function sourceTypesWhere(accept: (plugin: SourcePlugin<any>) => boolean): Map<string, SourcePlugin<any>> {
+  return new Map(Object.entries(sources).filter(([, plugin]) => accept(plugin)));
+}

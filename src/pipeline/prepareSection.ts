@@ -1,20 +1,18 @@
 /**
- * The steps between a loaded config and a running sync, shared by `upload` and the webhook server:
- * connect to Oomnitza, resolve each section's mappings, start its sandbox when it needs one.
+ * The steps between a loaded config and a running sync, shared by `upload`, the webhook server and (later) managed
+ * mode: connect to Oomnitza, then prepare each section once into the one object every run of it uses.
  */
-import type { Config } from '../config/loadConfig.js';
+import type { Config, SectionConfig } from '../config/loadConfig.js';
 import { errorMessage } from '../errors.js';
-import { getLogger } from '../logging.js';
+import { getLogger, type Logger } from '../logging.js';
 import { OomnitzaClient } from '../oomnitza/client.js';
 import type { SnippetSandbox } from '../sandbox/types.js';
-import type { ReadRequest } from '../sources/types.js';
-import { VERSION } from '../version.js';
+import type { ReadRequest, Source } from '../sources/types.js';
 import { effectiveMappings, formatMappingsTable } from './effectiveMappings.js';
 import { mappedFields, parseConverterSpec, type FieldMappings } from '../records.js';
 import { buildLocationTable, createLocationConverter, type LocationTable } from '../converters/location.js';
 import type { Converter } from '../converters/types.js';
 import type { SectionRuntime } from './sectionRuntime.js';
-import type { RunOptions } from './syncSection.js';
 
 const log = getLogger('connector');
 
@@ -22,6 +20,8 @@ export interface OomnitzaConnection {
   client: OomnitzaClient;
   /** False in testmode when Oomnitza could not be reached: INI mappings only, nothing sent. */
   online: boolean;
+  /** --testmode: records are printed, never sent. */
+  testmode: boolean;
 }
 
 /** Authenticates once. Outside testmode an unreachable Oomnitza is an error (thrown). */
@@ -29,24 +29,39 @@ export async function connectOomnitza(config: Config, testmode: boolean): Promis
   const client = new OomnitzaClient(config.oomnitza, getLogger('oomnitza'), testmode ? { retry: { retries: 1 }, timeoutMs: 10_000 } : {});
   try {
     await client.authenticate();
-    return { client, online: true };
+    return { client, online: true, testmode };
   } catch (err) {
     if (!testmode) {
       await client.close();
       throw err;
     }
     log.warn(`Oomnitza is not reachable (${errorMessage(err)}); testmode continues using the INI mappings only`);
-    return { client, online: false };
+    return { client, online: false, testmode };
   }
 }
 
+/** Only prepareSection() makes a PreparedSection: a run cannot be assembled from some of its parts. */
+declare const preparedBySection: unique symbol;
+
+/**
+ * A section ready to sync, built once by prepareSection() and used as is by every run of it (`upload`: one run;
+ * `serve`: one per portion). Every part a run needs is here, so none can be left out by a caller.
+ */
 export interface PreparedSection {
-  mappings: FieldMappings;
-  /** Converters bound to this run, e.g. `location` with its tables from Oomnitza. */
-  converters: Record<string, Converter>;
-  sandbox?: SnippetSandbox;
-  /** What to ask the source for. */
-  request: ReadRequest;
+  readonly section: SectionConfig;
+  readonly source: Source;
+  readonly log: Logger;
+  /** Default, server and INI mappings in effect. */
+  readonly mappings: FieldMappings;
+  /** Converters bound to this section, e.g. `location` with its tables from Oomnitza. */
+  readonly converters: Readonly<Record<string, Converter>>;
+  /** The section's own sandbox; undefined when it has no custom converter or filter. */
+  readonly sandbox: SnippetSandbox | undefined;
+  /** What to ask the source for: read(request), or fetchOne(id, request). */
+  readonly request: ReadRequest;
+  /** Where records are sent; undefined in testmode (nothing is sent). */
+  readonly oomnitza: OomnitzaClient | undefined;
+  readonly [preparedBySection]: true;
 }
 
 export async function prepareSection(rt: SectionRuntime, oomnitza: OomnitzaConnection, showMappings: boolean): Promise<PreparedSection> {
@@ -61,8 +76,18 @@ export async function prepareSection(rt: SectionRuntime, oomnitza: OomnitzaConne
   }
   const sandbox = await rt.sandbox(Object.values(mappings).flatMap((m) => (m.converter ? [m.converter] : [])));
   const converters = await boundConverters(mappings, oomnitza, rt);
-  // Filters and custom converters may read any field, so then the source reads everything it cheaply can.
-  return { mappings, converters, sandbox, request: { fields: mappedFields(mappings), allFields: Boolean(sandbox) } };
+  const prepared: Omit<PreparedSection, typeof preparedBySection> = {
+    section,
+    source: rt.source,
+    log: rt.log,
+    mappings,
+    converters,
+    sandbox,
+    // Filters and custom converters may read any field, so then the source reads everything it cheaply can.
+    request: { fields: mappedFields(mappings), allFields: Boolean(sandbox) },
+    oomnitza: oomnitza.testmode ? undefined : oomnitza.client,
+  };
+  return prepared as PreparedSection;
 }
 
 /**
@@ -96,24 +121,4 @@ async function boundConverters(mappings: FieldMappings, oomnitza: OomnitzaConnec
     },
   );
   return { location };
-}
-
-export interface RunFlags {
-  testmode: boolean;
-  saveData: boolean;
-  recordCount?: number;
-  workers: number;
-}
-
-export function runOptions(flags: RunFlags, signal: AbortSignal): RunOptions {
-  return {
-    testmode: flags.testmode,
-    saveData: flags.saveData,
-    recordCount: flags.recordCount,
-    workers: flags.workers,
-    signal,
-    print: (text) => process.stdout.write(`${text}\n`),
-    connectorVersion: VERSION,
-    saveDir: 'save_data',
-  };
 }

@@ -6,14 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { SectionConfig } from '../config/loadConfig.js';
 import { errorMessage, PermanentError } from '../errors.js';
-import { redactor, type Logger } from '../logging.js';
-import type { BulkPayload, OomnitzaClient } from '../oomnitza/client.js';
-import type { Converter } from '../converters/types.js';
-import type { SnippetSandbox } from '../sandbox/types.js';
+import { redactor } from '../logging.js';
+import type { BulkPayload } from '../oomnitza/client.js';
 import type { RawRecord } from '../records.js';
-import type { FieldMappings } from '../records.js';
+import type { PreparedSection } from './prepareSection.js';
 import { SectionStats } from './summary.js';
 import { Transformer, type Outcome } from './transform.js';
 
@@ -33,16 +30,12 @@ export interface RunOptions {
   cancelCheckMs?: number;
 }
 
-export interface SectionRun {
-  section: SectionConfig;
-  mappings: FieldMappings;
-  /** Absent in testmode: nothing is sent. */
-  oomnitza?: OomnitzaClient;
-  sandbox?: SnippetSandbox;
-  /** Converters bound to this run (see prepareSection). */
-  converters?: Record<string, Converter>;
+/**
+ * One run of a section: the section as prepareSection() built it (mappings, bound converters, sandbox, Oomnitza
+ * client: all required, so no caller can leave one out) and this run's counts.
+ */
+export interface SectionRun extends PreparedSection {
   stats: SectionStats;
-  log: Logger;
 }
 
 /** Records are transformed in chunks of this size: one sandbox round trip per chunk. */

@@ -1,19 +1,13 @@
 /**
  * Who may send webhooks for a section: an optional address allow-list and optional credentials (a shared token,
- * HTTP Basic, or both: then either one is enough, since a Jamf Pro webhook carries one authentication type).
+ * HTTP Basic, or both: then either one is enough, since a webhook (e.g. Jamf Pro's) carries one authentication type).
  * The original server accepted anything; its README told admins to firewall it.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../errors.js';
-
-export interface WebhookAuthSettings {
-  webhook_token: string;
-  webhook_username: string;
-  webhook_password: string;
-  allowed_ips: string[];
-}
+import type { WebhookSettings } from '../sources/webhookSettings.js';
 
 export type AuthResult = { ok: true } | { ok: false; status: 401 | 403; reason: string; basic: boolean };
 
@@ -69,7 +63,7 @@ function basicOf(req: IncomingMessage): { user: string; password: string } | und
 }
 
 /** Validates the settings (ConfigError naming the key) and returns the section's request check. */
-export function createGuard(settings: WebhookAuthSettings, section: string): SectionGuard {
+export function createGuard(settings: WebhookSettings, section: string): SectionGuard {
   const allowed = allowList(settings.allowed_ips, section);
   const token = settings.webhook_token;
   const { webhook_username: user, webhook_password: password } = settings;

@@ -1,21 +1,28 @@
 /**
  * The HTTP side of the webhook server. The last path segment names the section (`/anything/casper.MDM`), as in
  * the original. Answers are decided here, quickly; the work happens in the queue:
- * 204 accepted (or ignored: an event the section does not handle), 400 not a Jamf webhook, 401/403 refused,
- * 404 no such served section, 405 not a POST, 413 body over the limit, 503 queue full or shutting down.
+ * 204 accepted (or ignored: an event the section does not handle), 400 not a webhook of the section's source,
+ * 401/403 refused, 404 no such served section, 405 not a POST, 413 body over the limit, 503 queue full or shutting down.
  */
 import http from 'node:http';
 import type { Logger } from '../logging.js';
+import type { WebhookEvent } from '../sources/types.js';
 import type { SectionGuard } from './auth.js';
-import { parseWebhook, type ParsedWebhook } from './events.js';
 
 export type WebhookOutcome = 'queued' | 'coalesced' | 'ignored' | 'full' | 'closed';
+
+/** What the listener needs of a served section: who may call it, and how its source reads a body. */
+export interface ListenedSection {
+  guard: SectionGuard;
+  /** The source's WebhookDescriptor.parse; never throws. */
+  parse(body: string): WebhookEvent;
+}
 
 export interface ListenerOptions {
   bodyLimitBytes: number;
   /** Served sections by name. */
-  guards: ReadonlyMap<string, SectionGuard>;
-  onWebhook(section: string, webhook: Extract<ParsedWebhook, { kind: 'device' | 'unsupported' }>): WebhookOutcome;
+  sections: ReadonlyMap<string, ListenedSection>;
+  onWebhook(section: string, webhook: Exclude<WebhookEvent, { kind: 'invalid' }>): WebhookOutcome;
   health(): Record<string, unknown>;
   log: Logger;
 }
@@ -79,14 +86,14 @@ export function createListener(opts: ListenerOptions): http.Server {
     } catch {
       return reply(res, 404, 'no such section');
     }
-    const guard = opts.guards.get(section);
-    if (!guard) {
-      log.warn(`request for "${section}" ignored: not an enabled [casper] section served here (served: ${[...opts.guards.keys()].join(', ')})`);
+    const served = opts.sections.get(section);
+    if (!served) {
+      log.warn(`request for "${section}" ignored: not an enabled section served here (served: ${[...opts.sections.keys()].join(', ')})`);
       return reply(res, 404, `no served section "${section}"`);
     }
     if (req.method !== 'POST') return reply(res, 405, 'webhooks are POST requests', { Allow: 'POST' });
 
-    const auth = guard.check(req, url);
+    const auth = served.guard.check(req, url);
     if (!auth.ok) {
       log.warn(`[${section}] webhook from ${req.socket.remoteAddress ?? 'unknown'} refused: ${auth.reason}`);
       const headers: Record<string, string> = { Connection: 'close' };
@@ -100,7 +107,7 @@ export function createListener(opts: ListenerOptions): http.Server {
     const body = await readBody(req, res, opts.bodyLimitBytes);
     if (body === undefined) return;
 
-    const webhook = parseWebhook(body);
+    const webhook = served.parse(body);
     if (webhook.kind === 'invalid') {
       log.warn(`[${section}] bad webhook request: ${webhook.reason}`);
       return reply(res, 400, webhook.reason);

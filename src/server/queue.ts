@@ -1,32 +1,37 @@
 /**
- * The bounded, coalescing queue between the HTTP listener and the Jamf fetches. A device waits `coalesceMs`
- * before it is fetched, so the burst Jamf sends around one check-in (CheckIn, InventoryCompleted,
- * PolicyFinished...) costs one fetch. Once its fetch has started, a new event queues the device again: the
- * record may have changed since. At most `capacity` devices wait; beyond that the listener answers 503 and
- * Jamf sends the event again later, so memory stays bounded whatever the event rate.
+ * The bounded, coalescing queue between the HTTP listener and the source fetches. A record waits `coalesceMs`
+ * before it is fetched, so a burst of events about one record (Jamf sends CheckIn, InventoryCompleted,
+ * PolicyFinished... around one check-in) costs one fetch. Once its fetch has started, a new event queues the record
+ * again: it may have changed since. At most `capacity` records wait; beyond that the listener answers 503 and the
+ * sender retries later, so memory stays bounded whatever the event rate.
  */
+import type { RecordId } from '../sources/types.js';
 
-export interface QueuedDevice {
+/** `Id`: how the sources served name their records (Jamf: whole numbers, the default). */
+export interface QueuedRecord<Id extends RecordId = number> {
   section: string;
-  id: number;
-  /** Events that named this device while it waited, oldest first (coalesced ones included). */
+  id: Id;
+  /** Events that named this record while it waited, oldest first (coalesced ones included). */
   events: string[];
   readyAt: number;
 }
 
+/** A record named by a whole number, as Jamf names its devices. */
+export type QueuedDevice = QueuedRecord<number>;
+
 export type EnqueueResult = 'queued' | 'coalesced' | 'full' | 'closed';
 
-export interface QueueOptions {
+export interface QueueOptions<Id extends RecordId = number> {
   capacity: number;
   coalesceMs: number;
-  /** Devices processed at once (Jamf detail fetches in flight). */
+  /** Records processed at once (source fetches in flight). */
   concurrency: number;
   /** Must not throw: failures are the processor's to report. */
-  process(device: QueuedDevice): Promise<void>;
+  process(record: QueuedRecord<Id>): Promise<void>;
 }
 
-export class CoalescingQueue {
-  private readonly waiting = new Map<string, QueuedDevice>();
+export class CoalescingQueue<Id extends RecordId = number> {
+  private readonly waiting = new Map<string, QueuedRecord<Id>>();
   private active = 0;
   private closed = false;
   private draining = false;
@@ -34,7 +39,7 @@ export class CoalescingQueue {
   private idleWaiters: Array<() => void> = [];
   readonly counts = { queued: 0, coalesced: 0, rejected: 0 };
 
-  constructor(private readonly opts: QueueOptions) {}
+  constructor(private readonly opts: QueueOptions<Id>) {}
 
   get pending(): number {
     return this.waiting.size;
@@ -44,7 +49,7 @@ export class CoalescingQueue {
     return this.active;
   }
 
-  enqueue(section: string, id: number, event: string): EnqueueResult {
+  enqueue(section: string, id: Id, event: string): EnqueueResult {
     if (this.closed) return 'closed';
     const key = `${section}\u0000${id}`;
     const waiting = this.waiting.get(key);
@@ -72,7 +77,7 @@ export class CoalescingQueue {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Forgets what still waits (hard stop); returns how many devices were dropped. */
+  /** Forgets what still waits (hard stop); returns how many records were dropped. */
   discard(): number {
     const dropped = this.waiting.size;
     this.waiting.clear();
@@ -85,11 +90,11 @@ export class CoalescingQueue {
     clearTimeout(this.timer);
     this.timer = undefined;
     while (this.active < this.opts.concurrency) {
-      // Map order is arrival order and every device waits the same delay, so the first one is due first.
+      // Map order is arrival order and every record waits the same delay, so the first one is due first.
       const next = this.waiting.entries().next();
       if (next.done) break;
-      const [key, device] = next.value;
-      const wait = device.readyAt - Date.now();
+      const [key, record] = next.value;
+      const wait = record.readyAt - Date.now();
       if (wait > 0 && !this.draining) {
         this.timer = setTimeout(() => this.pump(), wait);
         break;
@@ -97,7 +102,7 @@ export class CoalescingQueue {
       this.waiting.delete(key);
       this.active++;
       // process() reports its own failures; a rejection here must not become an unhandled one.
-      void this.opts.process(device).catch(() => undefined).finally(() => {
+      void this.opts.process(record).catch(() => undefined).finally(() => {
         this.active--;
         this.pump();
         this.settleIfIdle();

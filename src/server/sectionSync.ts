@@ -1,16 +1,16 @@
 /**
- * One served `[casper]` section: fetches a queued device from Jamf and sends the fetched devices through the
- * section's filter, mappings and converters to Oomnitza, one portion per flush (the same path as `upload`).
+ * One served section: fetches each queued record from the section's source (`Source.fetchOne`) and sends the
+ * fetched records through the section as prepareSection() built it (filter, mappings, bound converters such as
+ * `location`, sandbox) to Oomnitza, one portion per flush: the same path as `upload`.
  */
 import { errorMessage } from '../errors.js';
 import type { PreparedSection } from '../pipeline/prepareSection.js';
-import type { SectionRuntime } from '../pipeline/sectionRuntime.js';
 import { printSummaries, SectionStats } from '../pipeline/summary.js';
 import { syncSection, type RunOptions } from '../pipeline/syncSection.js';
-import type { CasperSource } from '../sources/casper/index.js';
 import type { RawRecord } from '../records.js';
+import type { ReadRequest, RecordId, WebhookDescriptor } from '../sources/types.js';
 import { SectionBatcher, type FetchFailure } from './batcher.js';
-import type { QueuedDevice } from './queue.js';
+import type { QueuedRecord } from './queue.js';
 
 export interface BatchTuning {
   maxRecords: number;
@@ -27,20 +27,25 @@ export interface SyncTotals {
   flushes: number;
 }
 
-const NOUNS = { computers: 'computer', mobiledevices: 'mobile device' } as const;
-
 export class SectionSync {
   private readonly batcher: SectionBatcher;
+  private readonly fetchOne: (id: RecordId, request: ReadRequest) => Promise<RawRecord>;
+  /** The kind of record this section syncs (Jamf: its sync_type); events naming another kind are not for it. */
+  readonly recordKind: string;
   readonly totals: SyncTotals = { fetched: 0, pushed: 0, failed: 0, filtered: 0, skipped: 0, flushes: 0 };
 
   constructor(
-    private readonly rt: SectionRuntime,
-    private readonly source: CasperSource,
     private readonly prepared: PreparedSection,
-    private readonly oomnitza: SectionRuntimeOomnitza,
+    readonly webhook: WebhookDescriptor,
     private readonly runOpts: RunOptions,
     tuning: BatchTuning,
   ) {
+    const { source, section } = prepared;
+    if (typeof source.fetchOne !== 'function') {
+      throw new Error(`[${section.name}] the ${section.type} source declares webhooks but cannot fetch one record (no fetchOne)`);
+    }
+    this.fetchOne = source.fetchOne.bind(source);
+    this.recordKind = webhook.recordKind(section.settings as never);
     this.batcher = new SectionBatcher({
       maxRecords: tuning.maxRecords,
       windowMs: tuning.windowMs,
@@ -50,26 +55,28 @@ export class SectionSync {
   }
 
   get name(): string {
-    return this.rt.section.name;
+    return this.prepared.section.name;
   }
 
-  get syncType(): CasperSource['syncType'] {
-    return this.source.syncType;
+  /** "computer 12": a record of `kind` in log lines and the summary. */
+  label(kind: string, id: RecordId): string {
+    return `${this.webhook.nouns[kind] ?? kind} ${id}`;
   }
 
   /** Called by the queue; never throws. */
-  async process(device: QueuedDevice): Promise<void> {
-    const label = `${NOUNS[this.source.syncType]} ${device.id}`;
+  async process(queued: QueuedRecord<RecordId>): Promise<void> {
+    const { log, request } = this.prepared;
+    const label = this.label(this.recordKind, queued.id);
     let record: RawRecord;
     try {
-      record = await this.source.fetchDevice(device.id, this.prepared.request);
+      record = await this.fetchOne(queued.id, request);
     } catch (err) {
-      this.rt.log.warn(`could not read ${label} (events: ${device.events.join(', ')}): ${errorMessage(err)}`);
+      log.warn(`could not read ${label} (events: ${queued.events.join(', ')}): ${errorMessage(err)}`);
       this.batcher.fail(label, errorMessage(err));
       return;
     }
     this.totals.fetched++;
-    this.rt.log.debug(`read ${label} for ${device.events.join(', ')}`);
+    log.debug(`read ${label} for ${queued.events.join(', ')}`);
     await this.batcher.add(record);
   }
 
@@ -79,17 +86,11 @@ export class SectionSync {
   }
 
   private async flush(records: RawRecord[], failures: FetchFailure[]): Promise<void> {
-    const { section, log } = this.rt;
+    const { section } = this.prepared;
     const stats = new SectionStats(section.name);
     for (const f of failures) stats.sourceFail(f.id, f.reason);
     try {
-      if (records.length) {
-        await syncSection(
-          { section, mappings: this.prepared.mappings, oomnitza: this.oomnitza, sandbox: this.prepared.sandbox, stats, log },
-          iterate(records),
-          this.runOpts,
-        );
-      }
+      if (records.length) await syncSection({ ...this.prepared, stats }, iterate(records), this.runOpts);
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     }
@@ -102,8 +103,6 @@ export class SectionSync {
     printSummaries([stats], this.runOpts.testmode || section.common.test_run);
   }
 }
-
-type SectionRuntimeOomnitza = Parameters<typeof syncSection>[0]['oomnitza'];
 
 async function* iterate(records: RawRecord[]): AsyncIterable<RawRecord> {
   yield* records;

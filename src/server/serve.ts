@@ -1,30 +1,33 @@
 /**
- * `connector serve`: receives Jamf Pro webhooks for every enabled `[casper]` section and syncs the device each
- * one names (the original's server.py, with the hardening it lacked: see README.md). Resolves with the exit code
- * once `signal` has stopped it: stop accepting, drain the queue, send what is buffered, close.
+ * `connector serve`: receives webhooks for every enabled section whose source declares the webhook capability
+ * (`SourcePlugin.webhook`, today Jamf Pro's `[casper]`) and syncs the record each one names (the original's
+ * server.py, with the hardening it lacked: see README.md). The server knows sources only through that capability.
+ * Resolves with the exit code once `signal` has stopped it: stop accepting, drain the queue, send what is
+ * buffered, close.
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { CommonOptions } from '../cli/options.js';
 import { parseBool } from '../config/settings.js';
 import { parseIni } from '../config/iniReader.js';
-import { loadConfig, sectionType } from '../config/loadConfig.js';
+import { loadConfig, sectionType, sourceTypesWhere, type SectionConfig } from '../config/loadConfig.js';
 import { ConfigError, ConfigErrors, ConnectorError, errorMessage } from '../errors.js';
 import { getLogger } from '../logging.js';
-import { connectOomnitza, prepareSection, runOptions, type OomnitzaConnection } from '../pipeline/prepareSection.js';
+import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
+import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes, type SectionRuntime } from '../pipeline/sectionRuntime.js';
-import { isCasperSource } from '../sources/casper/index.js';
-import { createGuard, type SectionGuard, type WebhookAuthSettings } from './auth.js';
-import { createListener, type WebhookOutcome } from './listener.js';
+import type { RecordId, SourcePlugin, WebhookDescriptor } from '../sources/types.js';
+import { createGuard, type SectionGuard } from './auth.js';
+import { createListener, type ListenedSection, type WebhookOutcome } from './listener.js';
 import { CoalescingQueue } from './queue.js';
 import { SectionSync } from './sectionSync.js';
 
 export interface ServerTuning {
   bodyLimitBytes: number;
-  /** Devices waiting to be fetched, over all sections; beyond it webhooks get 503. */
+  /** Records waiting to be fetched, over all sections; beyond it webhooks get 503. */
   queueCapacity: number;
   coalesceMs: number;
-  /** Devices per portion sent to Oomnitza, and the longest a fetched device waits for one. */
+  /** Records per portion sent to Oomnitza, and the longest a fetched record waits for one. */
   batchMaxRecords: number;
   batchWindowMs: number;
   /** Longest graceful shutdown; what is still queued after it is dropped (and counted in the log). */
@@ -52,8 +55,16 @@ export interface ServeOptions extends CommonOptions {
 const log = getLogger('server');
 const FULL_WARNING_INTERVAL_MS = 10_000;
 
-/** Enabled sections of type casper, read from the raw INI (loadConfig then validates them properly). */
-async function servedSectionNames(file: string): Promise<string[]> {
+/** The capability `connector serve` serves. */
+const receivesWebhooks = (plugin: SourcePlugin<any>): boolean => plugin.webhook !== undefined;
+
+function webhookOf(section: SectionConfig): WebhookDescriptor {
+  // Only sections whose plugin declares it are loaded (servedSectionNames).
+  return section.plugin.webhook!;
+}
+
+/** Enabled sections of the given types, read from the raw INI (loadConfig then validates them properly). */
+async function servedSectionNames(file: string, types: ReadonlyMap<string, unknown>): Promise<string[]> {
   let text: string;
   try {
     text = await fs.promises.readFile(file, 'utf8');
@@ -62,7 +73,7 @@ async function servedSectionNames(file: string): Promise<string[]> {
   }
   const names: string[] = [];
   for (const [name, section] of parseIni(text, file).sections) {
-    if (sectionType(name) !== 'casper') continue;
+    if (!types.has(sectionType(name))) continue;
     const enable = section.entries.get('enable')?.value ?? '';
     let enabled: boolean;
     try {
@@ -83,16 +94,19 @@ function checkAddress(host: string, port: number): void {
 export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<number> {
   checkAddress(opts.host, opts.port);
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning };
-  const names = await servedSectionNames(opts.ini);
+  const types = sourceTypesWhere(receivesWebhooks);
+  const names = await servedSectionNames(opts.ini, types);
   const config = await loadConfig(opts.ini, { sections: names, requireEnabled: true });
   if (config.sections.length === 0) {
-    throw new ConfigError({ file: opts.ini }, 'no enabled [casper] section: the webhook server syncs Jamf Pro sections (add "enable = True" to [casper] or [casper.MDM])');
+    const kinds = [...types].map(([type, plugin]) => `[${type}] (${plugin.webhook!.sender})`).join(', ');
+    throw new ConfigError({ file: opts.ini }, `no enabled ${[...types.keys()].map((t) => `[${t}]`).join(' or ')} section: ` +
+      `the webhook server syncs the sections whose source sends webhooks: ${kinds}; add "enable = True" to one`);
   }
   const guards = new Map<string, SectionGuard>();
   const guardErrors: ConfigError[] = [];
   for (const section of config.sections) {
     try {
-      guards.set(section.name, createGuard(section.settings as unknown as WebhookAuthSettings, section.name));
+      guards.set(section.name, createGuard(webhookOf(section).auth(section.settings as never), section.name));
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       guardErrors.push(new ConfigError({ ...err.location, file: section.file, line: section.lines[err.location.key ?? ''] ?? section.line }, err.message.replace(/^\[[^\]]*\] \S+: /, '')));
@@ -118,17 +132,16 @@ async function prepareSyncs(
   runtimes: SectionRuntime[], oomnitza: OomnitzaConnection, opts: ServeOptions, hardStop: AbortSignal, tuning: ServerTuning,
 ): Promise<Map<string, SectionSync>> {
   const syncs = new Map<string, SectionSync>();
-  const runOpts = { ...runOptions({ ...opts, recordCount: undefined }, hardStop) };
+  const runOpts = runOptions({ ...opts, recordCount: undefined }, hardStop);
   for (const rt of runtimes) {
-    if (!isCasperSource(rt.source)) throw new Error(`[${rt.section.name}] is not a Jamf source`);
     let prepared;
     try {
       prepared = await prepareSection(rt, oomnitza, opts.showMappings);
     } catch (err) {
       throw new ConnectorError(`[${rt.section.name}]: ${errorMessage(err)}`);
     }
-    const client = opts.testmode ? undefined : oomnitza.client;
-    syncs.set(rt.section.name, new SectionSync(rt, rt.source, prepared, client, runOpts, { maxRecords: tuning.batchMaxRecords, windowMs: tuning.batchWindowMs }));
+    const batching = { maxRecords: tuning.batchMaxRecords, windowMs: tuning.batchWindowMs };
+    syncs.set(rt.section.name, new SectionSync(prepared, webhookOf(rt.section), runOpts, batching));
   }
   return syncs;
 }
@@ -138,11 +151,11 @@ async function run(
   guards: Map<string, SectionGuard>, syncs: Map<string, SectionSync>,
 ): Promise<number> {
   const counts = { received: 0, ignored: 0 };
-  const queue = new CoalescingQueue({
+  const queue = new CoalescingQueue<RecordId>({
     capacity: tuning.queueCapacity,
     coalesceMs: tuning.coalesceMs,
     concurrency: opts.workers,
-    process: (device) => syncs.get(device.section)!.process(device),
+    process: (queued) => syncs.get(queued.section)!.process(queued),
   });
   let stopping = false;
   // A burst can refuse thousands of events: one warning per interval, with the count, not one per event.
@@ -151,8 +164,8 @@ async function run(
   const fullWarning = (section: string) => {
     refusedSinceWarning++;
     if (Date.now() - lastFullWarning < FULL_WARNING_INTERVAL_MS) return;
-    log.warn(`[${section}] queue full (${tuning.queueCapacity} devices waiting): answered 503 to ${refusedSinceWarning} webhook(s) ` +
-      'since the last warning; Jamf Pro sends them again later');
+    log.warn(`[${section}] queue full (${tuning.queueCapacity} records waiting): answered 503 to ${refusedSinceWarning} webhook(s) ` +
+      `since the last warning; ${syncs.get(section)!.webhook.sender} sends them again later`);
     lastFullWarning = Date.now();
     refusedSinceWarning = 0;
   };
@@ -162,13 +175,14 @@ async function run(
     const sync = syncs.get(section)!;
     if (webhook.kind === 'unsupported') {
       counts.ignored++;
-      log.info(`[${section}] ignored webhook event "${webhook.event}": not a device event this server handles`);
+      log.info(`[${section}] ignored webhook event "${webhook.event}": not an event this server handles`);
       return 'ignored';
     }
-    if (webhook.deviceType !== sync.syncType) {
+    if (webhook.recordKind !== sync.recordKind) {
       counts.ignored++;
-      log.warn(`[${section}] ignored ${webhook.event} for device ${webhook.id}: this section has sync_type = ${sync.syncType}; ` +
-        `point ${webhook.deviceType === 'mobiledevices' ? 'mobile device' : 'computer'} webhooks at a section with sync_type = ${webhook.deviceType}`);
+      const noun = (kind: string) => sync.webhook.nouns[kind] ?? kind;
+      log.warn(`[${section}] ignored ${webhook.event} for ${sync.label(webhook.recordKind, webhook.id)}: this section syncs ` +
+        `${noun(sync.recordKind)} records; point ${noun(webhook.recordKind)} webhooks at ${sync.webhook.sectionFor(webhook.recordKind)}`);
       return 'ignored';
     }
     if (stopping) return 'closed';
@@ -190,7 +204,8 @@ async function run(
     };
   };
 
-  const server = createListener({ bodyLimitBytes: tuning.bodyLimitBytes, guards, onWebhook, health, log });
+  const sections = new Map<string, ListenedSection>([...syncs].map(([name, s]) => [name, { guard: guards.get(name)!, parse: (body) => s.webhook.parse(body) }]));
+  const server = createListener({ bodyLimitBytes: tuning.bodyLimitBytes, sections, onWebhook, health, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new ConnectorError(`cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`)));
@@ -198,7 +213,8 @@ async function run(
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  log.info(`listening on http://${shown}:${address.port} for Jamf Pro webhooks; sections: ${[...syncs.keys()].map((n) => `/${n}`).join(', ')}` +
+  const senders = [...new Set([...syncs.values()].map((s) => s.webhook.sender))].join(', ');
+  log.info(`listening on http://${shown}:${address.port} for ${senders} webhooks; sections: ${[...syncs.keys()].map((n) => `/${n}`).join(', ')}` +
     `${opts.testmode ? ' (testmode: nothing is sent)' : ''}`);
   for (const [name, guard] of guards) if (!guard.requiresAuth) log.warn(`[${name}] accepts webhooks without authentication; set webhook_token or webhook_username/webhook_password`);
   opts.onListening?.(address);

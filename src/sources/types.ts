@@ -7,6 +7,7 @@ import type { SettingsSchema, SettingsOf } from '../config/settings.js';
 import type { FieldMappings, RawRecord } from '../records.js';
 import type { HttpClient } from '../http/client.js';
 import type { TlsSettings } from '../http/types.js';
+import type { WebhookSettings } from './webhookSettings.js';
 
 export type { RawRecord } from '../records.js';
 
@@ -47,6 +48,11 @@ export interface Source {
   check(): Promise<string>;
   /** Raw records, streamed: never collect the whole data set in memory. */
   read(request: ReadRequest): AsyncIterable<RawRecord>;
+  /**
+   * One record by its id in the source, with what `request` needs: how `connector serve` syncs the record a
+   * webhook names. Required of a source whose plugin declares `webhook`. Rejects when the source has no such record.
+   */
+  fetchOne?(id: RecordId, request: ReadRequest): Promise<RawRecord>;
   close?(): Promise<void>;
 }
 
@@ -77,6 +83,42 @@ export interface SourcePlugin<S extends SettingsSchema = SettingsSchema> {
   defaultMappings(settings: SettingsOf<S>): FieldMappings;
   /** Validate only (throw ConfigError); never connect here. */
   create(settings: SettingsOf<S>, ctx: SourceContext): Source;
+  /** The vendor sends webhooks when a record changes: `connector serve` serves this plugin's sections. */
+  readonly webhook?: WebhookDescriptor<S>;
+}
+
+/** A record's id in its source, as a webhook names it (Jamf's are whole numbers). */
+export type RecordId = string | number;
+
+/** What a webhook request body says, read by a source's WebhookDescriptor. */
+export type WebhookEvent =
+  /** The event names one record: sync it. `recordKind` is one of the descriptor's `events` values. */
+  | { kind: 'record'; event: string; recordKind: string; id: RecordId }
+  /** A well-formed webhook of an event the source does not handle: answered and ignored. */
+  | { kind: 'unsupported'; event: string }
+  /** Not a webhook of this vendor (answered 400 with `reason`). */
+  | { kind: 'invalid'; reason: string };
+
+/**
+ * A source capability: the vendor calls a URL when a record changes. The webhook server knows sources only through
+ * this and `Source.fetchOne`: which events there are, how a body names the record and its kind, and which
+ * settings say who may send. The plugin's schema spreads `webhookSettings` (src/sources/webhookSettings.ts).
+ */
+export interface WebhookDescriptor<S extends SettingsSchema = SettingsSchema> {
+  /** Who sends the webhooks, for log lines: "Jamf Pro". */
+  readonly sender: string;
+  /** The events handled, each with the kind of record it names (e.g. ComputerAdded: computers). */
+  readonly events: Readonly<Record<string, string>>;
+  /** A record of each kind in log lines and failure reports: { computers: 'computer' }. */
+  readonly nouns: Readonly<Record<string, string>>;
+  /** Reads a request body; never throws. */
+  parse(body: string): WebhookEvent;
+  /** The kind of record a section with these settings syncs; an event naming another kind is ignored there. */
+  recordKind(settings: SettingsOf<S>): string;
+  /** Where events naming `kind` belong, for the warning when one reaches another section ("a section with sync_type = computers"). */
+  sectionFor(kind: string): string;
+  /** The section's webhook settings (token, Basic credentials, allowed addresses). */
+  auth(settings: SettingsOf<S>): WebhookSettings;
 }
 
 /**

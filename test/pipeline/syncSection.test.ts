@@ -1,7 +1,8 @@
 /** The pipeline in-process: back-pressure on the source, and the cancel check. */
 import path from 'node:path';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import { connectOomnitza, prepareSection, runOptions } from '../../src/pipeline/prepareSection.js';
+import { connectOomnitza, prepareSection } from '../../src/pipeline/prepareSection.js';
+import { runOptions } from '../../src/pipeline/runOptions.js';
 import { createRuntimes } from '../../src/pipeline/sectionRuntime.js';
 import { syncSection } from '../../src/pipeline/syncSection.js';
 import type { RawRecord } from '../../src/sources/types.js';
@@ -16,7 +17,7 @@ async function setup(oom: FakeOomnitza, workers: number) {
   const [rt] = createRuntimes(config, { signal, workers });
   const oomnitza = await connectOomnitza(config, false);
   const prepared = await prepareSection(rt, oomnitza, false);
-  const run = { section: rt.section, mappings: prepared.mappings, oomnitza: oomnitza.client, stats: rt.stats, log: rt.log };
+  const run = { ...prepared, stats: rt.stats };
   const close = async () => {
     await rt.close();
     await oomnitza.client.close();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerTuning } from '../../src/server/serve.js';
 import { startFakeJamf, type FakeJamf, type FakeJamfOptions } from '../support/fakeJamf.js';
-import { startFakeOomnitza, type FakeOomnitza } from '../support/fakeOomnitza.js';
+import { startFakeOomnitza, type FakeOomnitza, type FakeOomnitzaOptions } from '../support/fakeOomnitza.js';
 import { tempDir } from '../helpers/runCli.js';
 
 export const COMPUTER_EVENTS = ['ComputerAdded', 'ComputerCheckIn', 'ComputerInventoryCompleted', 'ComputerPolicyFinished', 'ComputerPushCapabilityChanged'];
@@ -72,11 +72,12 @@ export interface Harness {
 
 export async function startHarness(opts: {
   jamf?: FakeJamfOptions;
+  oomnitza?: FakeOomnitzaOptions;
   extra?: SectionExtras;
   tuning?: Partial<ServerTuning>;
   workers?: number;
 } = {}): Promise<Harness> {
-  const oom = await startFakeOomnitza();
+  const oom = await startFakeOomnitza(opts.oomnitza);
   const jamf = await startFakeJamf({ computers: 5, mobileDevices: 5, ...opts.jamf });
   const dir = tempDir({ 'config.ini': iniFor(oom, jamf, opts.extra) });
   const abort = new AbortController();

@@ -9,6 +9,7 @@ import { defineSource, type RawRecord, type ReadRequest, type Source, type Sourc
 import { JamfApi, JamfAuth, explainJamfFailure, type JamfCredentials } from './jamfApi.js';
 import { CASPER_DEFAULT_CONVERTERS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
 import { casperSettings, type CasperSettings, type SyncType } from './settings.js';
+import { casperWebhook } from './webhook.js';
 
 /** A Jamf source; `fetchDevice` lets the webhook server sync one device by its Jamf id. */
 export interface CasperSource extends Source {
@@ -48,6 +49,8 @@ export function createCasperSource(settings: CasperSettings, ctx: SourceContext)
   return {
     syncType,
     fetchDevice,
+    // The webhook capability (Source.fetchOne): the same fetch.
+    fetchOne: fetchDevice,
 
     async check() {
       const ids = await api.listIds(syncType, ctx.section, group);
@@ -84,6 +87,7 @@ export const casper = defineSource({
   variants: { by: 'sync_type', table: VARIANTS },
   defaultMappings: (settings) => casperDefaultMappings(settings.sync_type),
   create: (settings, ctx) => createCasperSource(settings, ctx),
+  webhook: casperWebhook,
 });
 
 export function isCasperSource(source: Source): source is CasperSource {

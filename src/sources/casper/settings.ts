@@ -1,6 +1,6 @@
 /** Settings of `[casper]` / `[casper.MDM]` (names as in the original's "Jamf Configuration"). */
 import { setting, type SettingsOf } from '../../config/settings.js';
-import { webhookSettings } from '../../server/webhookSettings.js';
+import { webhookSettings } from '../webhookSettings.js';
 
 export const SYNC_TYPES = ['computers', 'mobiledevices'] as const;
 export type SyncType = (typeof SYNC_TYPES)[number];

@@ -1,5 +1,5 @@
 /** Reading the device id and event out of Jamf Pro webhook bodies. */
-import { DEVICE_EVENTS, parseWebhook } from '../../src/server/events.js';
+import { DEVICE_EVENTS, parseWebhook } from '../../../src/sources/casper/webhook.js';
 
 const body = (event: string, payload: unknown) => JSON.stringify({ webhook: { id: 1, name: 'x', webhookEvent: event }, event: payload });
 

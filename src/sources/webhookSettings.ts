@@ -1,10 +1,12 @@
 /**
- * Per-section settings of the webhook server. They live on the `[casper]` section that a webhook URL names, so
- * `[casper]` and `[casper.MDM]` can each have their own token. Jamf Pro can authenticate its webhook requests with
- * Basic auth or a custom header ("Authentication Type" of a webhook), which these settings check:
+ * Settings of a section that receives webhooks (`connector serve`): who may send them. A source whose plugin
+ * declares a `webhook` descriptor spreads these into its schema, so each section (`[casper]`, `[casper.MDM]`) has
+ * its own token. Jamf Pro, the one such source today, can authenticate its webhook requests with Basic auth or a
+ * custom header ("Authentication Type" of a webhook), which these settings check:
  * https://learn.jamf.com/en-US/bundle/jamf-pro-documentation-current/page/Webhooks.html
+ * A leaf beside types.ts: sources declare these settings and the webhook server reads them; neither imports the other.
  */
-import { setting } from '../config/settings.js';
+import { setting, type SettingsOf } from '../config/settings.js';
 
 export const webhookSettings = {
   webhook_token: setting.secret({
@@ -19,3 +21,5 @@ export const webhookSettings = {
     description: 'Webhook server: comma-separated addresses or CIDR ranges allowed to send webhooks (e.g. 10.0.0.0/8, ::1). Empty: any.',
   }),
 };
+
+export type WebhookSettings = SettingsOf<typeof webhookSettings>;

@@ -1,9 +1,11 @@
 /**
- * Jamf Pro webhook bodies (JSON): `{"webhook": {"id", "name", "webhookEvent", "eventTimestamp"}, "event": {...}}`.
+ * Jamf Pro's webhook capability (`connector serve`): its events and how a body names the device.
+ * Webhook bodies are JSON: `{"webhook": {"id", "name", "webhookEvent", "eventTimestamp"}, "event": {...}}`.
  * The device's Jamf id is `event.jssID`; newer Jamf Pro versions nest it for some events
  * (`event.computer.jssID` in ComputerCheckIn and ComputerPolicyFinished). https://developer.jamf.com/jamf-pro/docs/webhooks-1
  */
-import type { SyncType } from '../sources/casper/settings.js';
+import type { WebhookDescriptor } from '../types.js';
+import type { casperSettings, SyncType } from './settings.js';
 
 /** The events the original's server handled, and which kind of device each one names. */
 export const DEVICE_EVENTS: Readonly<Record<string, SyncType>> = {
@@ -62,3 +64,19 @@ export function parseWebhook(body: string): ParsedWebhook {
   if (id === undefined) return { kind: 'invalid', reason: `${event}: "event.jssID" is missing or not a positive whole number` };
   return { kind: 'device', event, deviceType, id };
 }
+
+const NOUNS: Readonly<Record<SyncType, string>> = { computers: 'computer', mobiledevices: 'mobile device' };
+
+/** What the webhook server needs of Jamf: one webhook per event, pointed at the section whose sync_type matches. */
+export const casperWebhook: WebhookDescriptor<typeof casperSettings> = {
+  sender: 'Jamf Pro',
+  events: DEVICE_EVENTS,
+  nouns: NOUNS,
+  parse(body) {
+    const parsed = parseWebhook(body);
+    return parsed.kind === 'device' ? { kind: 'record', event: parsed.event, recordKind: parsed.deviceType, id: parsed.id } : parsed;
+  },
+  recordKind: (settings) => settings.sync_type,
+  sectionFor: (kind) => `a section with sync_type = ${kind}`,
+  auth: ({ webhook_token, webhook_username, webhook_password, allowed_ips }) => ({ webhook_token, webhook_username, webhook_password, allowed_ips }),
+};
