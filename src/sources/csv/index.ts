@@ -4,6 +4,7 @@
  */
 import { setting } from '../../config/settings.js';
 import { defineSource, type Source, type SourceContext } from '../types.js';
+import { userDefaultsSettings } from '../userSettings.js';
 import { csvLocation, listCsvFiles, readCsvFile } from './csvReader.js';
 
 const fileSettings = {
@@ -54,8 +55,7 @@ export const csvUsers = defineSource({
   mappingName: 'CSV_users',
   settings: {
     ...fileSettings,
-    default_role: setting.string({ default: '25', description: 'Numeric id of the role given to imported users.' }),
-    default_position: setting.string({ default: 'Employee', description: 'Position given to imported users.' }),
+    ...userDefaultsSettings(),
   },
   defaultMappings: () => ({}),
   create: (s, ctx) => csvSource(s.filename, s.directory, ctx),
