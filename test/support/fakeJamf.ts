@@ -54,6 +54,8 @@ export interface FakeJamf {
   failDevice(kind: JamfKind, id: number, status?: number): void;
   /** Expires all tokens after `n` more successful detail responses (token expiry mid-run). */
   expireTokensAfterDetails(n: number): void;
+  /** An admin rotated the API client's secret: tokens already issued stay valid until they expire. */
+  rotateClientSecret(secret: string): void;
   /** Maximum simultaneous in-flight detail requests seen. */
   maxConcurrentDetails: number;
   computer(id: number): Record<string, unknown>;
@@ -240,6 +242,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
     throttleNext: (count, status = 429, retryAfter = 1) => (throttle = { count, status, retryAfter }),
     failDevice: (kind, id, status = 500) => failing.set(`${kind}/${id}`, status),
     expireTokensAfterDetails: (n) => (expireAfterDetails = n),
+    rotateClientSecret: (secret) => (o.clientSecret = secret),
     computer: makeComputer,
     mobileDevice: makeMobileDevice,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),

@@ -213,6 +213,21 @@ describe('casper source against the Jamf test server', () => {
     expect(clientError.message).not.toContain('not-the-secret');
   });
 
+  test('credentials that go bad mid-run stop the read with one config error, not one failure per device', async () => {
+    const server = await jamf({ computers: 30 });
+    const ctx = context({ concurrency: 4 });
+    const source = casper.create(settingsFrom({ url: server.url, ...CLIENT }), ctx);
+    await source.check(); // a token issued with the old secret
+    server.rotateClientSecret('rotated-by-an-admin');
+    server.expireTokensAfterDetails(5);
+    const error = await collect(source, GENERAL_FIELDS).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('[casper] client_secret: Jamf Pro rejected API client "client-abc" or its secret (HTTP 401');
+    expect(ctx.failures).toEqual([]);
+    // Stopped at once: at most the devices in flight when the token died were tried again.
+    expect(server.requests.filter((r) => r.path.startsWith('/JSSResource/computers/id/')).length).toBeLessThan(5 + 1 + 2 * 4 + 4);
+  });
+
   test('without the Jamf Pro API, Basic is used on the Classic API where the server accepts it', async () => {
     const old = await jamf({ jamfProApi: false, classicBasicAuth: true, computers: 3 });
     const source = casper.create(settingsFrom({ url: old.url, ...USER }), context());
