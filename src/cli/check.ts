@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../config/loadConfig.js';
 import { errorMessage } from '../errors.js';
+import { displayUrl } from '../http/httpError.js';
 import { getLogger, redactor } from '../logging.js';
 import { OomnitzaClient } from '../oomnitza/client.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
@@ -20,7 +21,7 @@ export async function check(sectionNames: string[], opts: CommonOptions, signal:
   const oomnitza = new OomnitzaClient(config.oomnitza, getLogger('oomnitza'), { retry: { retries: 1 }, timeoutMs: 15_000 });
   try {
     await oomnitza.authenticate();
-    print(`OK     [oomnitza] ${config.oomnitza.url}: authenticated`);
+    print(`OK     [oomnitza] ${displayUrl(config.oomnitza.url)}: authenticated`);
   } catch (err) {
     failures++;
     print(`FAILED [oomnitza] ${errorMessage(err)}`);

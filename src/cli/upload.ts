@@ -1,6 +1,6 @@
 /** `connector upload <section...>`: the nightly job. Sections run one after the other. */
 import { loadConfig } from '../config/loadConfig.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { runOptions } from '../pipeline/runOptions.js';
@@ -20,8 +20,11 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     oomnitza = await connectOomnitza(config, opts.testmode);
   } catch (err) {
     await Promise.all(runtimes.map((r) => r.close()));
-    log.error(`cannot connect to Oomnitza: ${errorMessage(err)}`);
-    for (const r of runtimes) r.stats.fatal = 'Oomnitza unreachable; nothing was read';
+    // A refused login is not an outage: say which, so the admin fixes the token rather than the network.
+    const status = (err as { status?: number }).status;
+    const refused = isConfigError(err) || status === 401 || status === 403;
+    log.error(`${refused ? 'Oomnitza refused the credentials' : 'cannot connect to Oomnitza'}: ${errorMessage(err)}`);
+    for (const r of runtimes) r.stats.fatal = refused ? 'Oomnitza refused the credentials ([oomnitza] api_token or username/password); nothing was read' : 'Oomnitza unreachable; nothing was read';
     printSummaries(runtimes.map((r) => (r.stats.finish(), r.stats)), opts.testmode);
     return 1;
   }

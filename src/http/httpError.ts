@@ -75,6 +75,12 @@ export function safeUrl(url: string | URL): string {
   }
 }
 
+/** A URL as shown to the admin (connector test, logs): safeUrl without the lone trailing slash of a bare origin. */
+export function displayUrl(url: string | URL): string {
+  const shown = safeUrl(url);
+  return shown.endsWith('/') && new URL(shown).pathname === '/' ? shown.slice(0, -1) : shown;
+}
+
 const MAX_SERVER_TEXT = 300;
 
 /**

@@ -120,6 +120,35 @@ test('username/password get a token with a form-encoded request', async () => {
   expect(oom.records()).toHaveLength(2);
 });
 
+test('a username/password session that Oomnitza ends mid-run is logged in again and no record is lost', async () => {
+  await oom.close();
+  oom = await startFakeOomnitza({ login: { username: 'svc', password: 'Secr3t-pass' }, sessionBulks: 2 });
+  const rows = Array.from({ length: 10 }, (_, i) => `S${i},name${i},m`).join('\n');
+  const dir = tempDir({ 'config.ini': config('batch_size = 1\n', `url = ${oom.url}\nusername = svc\npassword = Secr3t-pass`), 'assets.csv': `serial,name,model\n${rows}\n` });
+  const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini', '--workers', '1'], { cwd: dir });
+  expect(res.stderr).toMatch(/pushed 10, failed 0/);
+  expect(res.code).toBe(0);
+  expect(oom.records()).toHaveLength(10);
+  expect(oom.logins).toBeGreaterThanOrEqual(5);
+  expect(res.stderr + res.stdout).not.toMatch(/session-\d+-0123456789|Secr3t-pass/);
+});
+
+test('Oomnitza refusing the token is reported as refused credentials, not as unreachable', async () => {
+  const dir = tempDir({ 'config.ini': config('', `url = ${oom.url}\napi_token = wrong-token-value`), 'assets.csv': ASSETS_CSV });
+  const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
+  expect(res.code).toBe(1);
+  expect(res.stderr).toMatch(/Oomnitza refused the credentials/);
+  expect(res.stderr).not.toMatch(/unreachable/);
+});
+
+test('connector test never prints the credentials of a URL', async () => {
+  const withUser = oom.url.replace('http://', 'http://svc:Url-Passw0rd@');
+  const dir = tempDir({ 'config.ini': config('', `url = ${withUser}\napi_token = ${oom.token}`), 'assets.csv': ASSETS_CSV });
+  const res = await runCli(['test', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
+  expect(res.stdout).toContain(`OK     [oomnitza] ${oom.url}: authenticated`);
+  expect(res.stdout + res.stderr).not.toMatch(/Url-Passw0rd|svc:/);
+});
+
 test('unreachable Oomnitza: upload exits 1; testmode prints payloads with INI mappings only', async () => {
   await oom.close();
   const dir = tempDir({ 'config.ini': config('', 'url = http://127.0.0.1:9\napi_token = tok-unreachable'), 'assets.csv': ASSETS_CSV });

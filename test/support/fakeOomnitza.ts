@@ -32,6 +32,8 @@ export interface FakeOomnitzaOptions {
   cancelAfterBulks?: number;
   /** Keep only counts, not bodies (benchmarks). */
   countOnly?: boolean;
+  /** With `login`: each login issues its own session token, which ends after this many accepted bulk requests. */
+  sessionBulks?: number;
 }
 
 export interface FakeOomnitza {
@@ -40,6 +42,8 @@ export interface FakeOomnitza {
   bulkRequests: BulkRequest[];
   /** Every request line received, e.g. "GET /api/v2/mappings?name=AuthTest". */
   log: string[];
+  /** Session tokens issued by POST /api/request_token (with `sessionBulks`). */
+  logins: number;
   finalized: string[];
   recordCount: number;
   canceled: Set<string>;
@@ -62,7 +66,9 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     recordCount: 0,
     bulkCount: 0,
     canceled: new Set<string>(),
+    logins: 0,
   };
+  const sessions = new Map<string, number>();
 
   const send = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -81,12 +87,16 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
         const form = new URLSearchParams(body);
         if (!req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return send(res, 400, { error: 'form body expected' });
         if (opts.login && form.get('login') === opts.login.username && form.get('password') === opts.login.password) {
-          return send(res, 200, { token });
+          if (opts.sessionBulks === undefined) return send(res, 200, { token });
+          const session = `session-${++state.logins}-0123456789`;
+          sessions.set(session, 0);
+          return send(res, 200, { token: session });
         }
         return send(res, 401, { error: 'Invalid credentials' });
       }
 
-      if (req.headers.authorization2 !== token) return send(res, 401, { error: 'Authentication failed' });
+      const presented = String(req.headers.authorization2 ?? '');
+      if (presented !== token && !sessions.has(presented)) return send(res, 401, { error: 'Authentication failed' });
 
       if (req.method === 'GET' && url.pathname === '/api/v2/mappings') {
         const name = url.searchParams.get('name') ?? '';
@@ -112,6 +122,11 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
         }
         state.recordCount += payload.records.length;
         state.bulkCount++;
+        if (sessions.has(presented)) {
+          const used = sessions.get(presented)! + 1;
+          if (used >= (opts.sessionBulks ?? Infinity)) sessions.delete(presented);
+          else sessions.set(presented, used);
+        }
         if (!opts.countOnly) state.bulkRequests.push(payload);
         return send(res, 200, { portion: payload.portion, accepted: payload.records.length });
       }
@@ -142,6 +157,9 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     },
     get recordCount() {
       return state.recordCount;
+    },
+    get logins() {
+      return state.logins;
     },
     failBulk(status, count = 1, retryAfter) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter });

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../errors.js';
 import { fanOut } from '../../http/fanOut.js';
+import { displayUrl } from '../../http/httpError.js';
 import { checkBaseUrl } from '../../http/settings.js';
 import { defineSource, type RawRecord, type ReadRequest, type Source, type SourceContext } from '../types.js';
 import { JamfApi, JamfAuth, explainJamfFailure, type JamfCredentials } from './jamfApi.js';
@@ -54,7 +55,7 @@ export function createCasperSource(settings: CasperSettings, ctx: SourceContext)
 
     async check() {
       const ids = await api.listIds(syncType, ctx.section, group);
-      const who = `authenticated to ${url} as ${auth.describe()}`;
+      const who = `authenticated to ${displayUrl(url)} as ${auth.describe()}`;
       if (ids.length === 0) return `${who}; no ${noun}s${inGroup}`;
       const general = ((await api.fetchDevice(syncType, ids[0], ['General'])).general ?? {}) as Record<string, string>;
       return `${who}; ${ids.length} ${noun}(s)${inGroup}; read ${noun} id ${ids[0]} "${general.name ?? general.device_name ?? ''}"`;
