@@ -29,6 +29,32 @@ export function secretBackendSettings() {
   };
 }
 
+export const CONVERTER_ERROR_POLICIES = ['null', 'skip', 'fail'] as const;
+export type ConverterErrorPolicy = (typeof CONVERTER_ERROR_POLICIES)[number];
+
+/** What a failed converter does to its record, and how much custom converters may return (src/sandbox/README.md). */
+function converterOutcomeSettings() {
+  return {
+    on_converter_error: setting.choice(CONVERTER_ERROR_POLICIES, {
+      default: 'null',
+      description: 'When a converter fails: null sends the field as null (as the original; counted in the summary), ' +
+        'skip does not send the record (listed as skipped), fail fails the record (the run exits 1).',
+    }),
+    max_converter_output: setting.int({
+      default: 1024 * 1024,
+      min: 1024,
+      max: 64 * 1024 * 1024,
+      description: 'Most JSON (characters; bytes for ASCII) the custom converters of one record may return in all; more fails the converter.',
+    }),
+    max_converter_chunk_output: setting.int({
+      default: 16 * 1024 * 1024,
+      min: 64 * 1024,
+      max: 256 * 1024 * 1024,
+      description: 'Most JSON (characters) custom converters may return for one chunk of 1,000 records; later results fail.',
+    }),
+  };
+}
+
 export const commonSettings = {
   enable: setting.bool({ default: false, description: 'Set to True to run this section with `connector upload`.' }),
   sync_field: setting.list({
@@ -53,6 +79,7 @@ export const commonSettings = {
   ...secretBackendSettings(),
   batch_size: setting.int({ default: 100, min: 1, max: 10000, description: 'Records per bulk request to Oomnitza.' }),
   recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
+  ...converterOutcomeSettings(),
   test_run: setting.bool({ description: 'Run this section as if --testmode was given.' }),
   // Accepted so that configs written for the original load without warnings; the original ignores them too.
   only_if_filled: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),

@@ -71,7 +71,10 @@ export function createRuntimes(config: Config, opts: { signal: AbortSignal; work
           const snippets: SnippetSource[] = config.converters.filter((c) => wanted.has(c.name));
           if (section.filter) snippets.push(section.filter);
           if (!snippets.length) return undefined;
-          sandbox ??= await createSandbox(snippets);
+          sandbox ??= await createSandbox(snippets, {
+            maxOutputPerRecord: section.common.max_converter_output,
+            maxOutputPerRun: section.common.max_converter_chunk_output,
+          });
           return sandbox;
         },
         async close() {

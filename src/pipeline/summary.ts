@@ -1,5 +1,6 @@
 /** Counters for one section's run and the one-line summary every run ends with. */
 import { getLogger, redactor } from '../logging.js';
+import { escapeForLog } from '../logText.js';
 
 export interface Problem {
   /** Which record: a source id, `file.csv:12`, or the record's sync field value. */
@@ -8,6 +9,9 @@ export interface Problem {
 }
 
 const KEEP = 10;
+/** Record ids and reasons carry source data and snippet text: one line each, and not endless. */
+const MAX_ID = 200;
+const MAX_REASON = 600;
 
 export class SectionStats {
   pulled = 0;
@@ -17,11 +21,17 @@ export class SectionStats {
   failed = 0;
   /** Of `failed`: records the source could not produce (not part of `pulled`). */
   sourceFailed = 0;
+  /**
+   * Converter calls that failed, whatever `on_converter_error` then did with their record (sent the field as
+   * null, skipped the record, failed it): a record can count more than once, one per failed field.
+   */
+  converterErrors = 0;
   /** A failure of the whole section (authentication, unreachable source): set when the run stopped early. */
   fatal?: string;
   canceled = false;
   readonly failures: Problem[] = [];
   readonly skips: Problem[] = [];
+  readonly converterProblems: Problem[] = [];
   private started = process.hrtime.bigint();
   private ended?: bigint;
 
@@ -40,6 +50,11 @@ export class SectionStats {
   skip(id: string, reason: string): void {
     this.skipped += 1;
     if (this.skips.length < KEEP) this.skips.push({ id, reason });
+  }
+
+  converterError(id: string, reason: string): void {
+    this.converterErrors += 1;
+    if (this.converterProblems.length < KEEP) this.converterProblems.push({ id, reason });
   }
 
   /** The section's clock starts when it starts reading (not while other sections or Oomnitza login run). */
@@ -65,21 +80,24 @@ export class SectionStats {
     const verb = testmode ? 'printed (testmode)' : 'pushed';
     return (
       `[${this.section}] pulled ${this.pulled}, filtered out ${this.filtered}, skipped ${this.skipped}, ` +
-      `${verb} ${this.pushed}, failed ${this.failed}, ${s.toFixed(1)} s, ${rate} records/s` +
+      `${verb} ${this.pushed}, failed ${this.failed}, ` +
+      (this.converterErrors ? `converter errors ${this.converterErrors}, ` : '') +
+      `${s.toFixed(1)} s, ${rate} records/s` +
       (this.canceled ? ' (stopped early)' : '') +
-      (this.fatal ? ` - FAILED: ${this.fatal}` : '')
+      (this.fatal ? ` - FAILED: ${escapeForLog(this.fatal, MAX_REASON)}` : '')
     );
   }
 
   /** Detail lines under the summary: the first few problems with reasons, then a count of the rest. */
   details(): string[] {
     const out: string[] = [];
-    const list = (label: string, total: number, items: Problem[]) => {
-      for (const p of items) out.push(`  ${label} ${p.id}: ${p.reason}`);
-      if (total > items.length) out.push(`  ... and ${total - items.length} more ${label} record(s)`);
+    const list = (label: string, total: number, items: Problem[], rest: string) => {
+      for (const p of items) out.push(`  ${label} ${escapeForLog(p.id, MAX_ID)}: ${escapeForLog(p.reason, MAX_REASON)}`);
+      if (total > items.length) out.push(`  ... and ${total - items.length} more ${rest}`);
     };
-    list('failed', this.failed, this.failures);
-    list('skipped', this.skipped, this.skips);
+    list('failed', this.failed, this.failures, 'failed record(s)');
+    list('skipped', this.skipped, this.skips, 'skipped record(s)');
+    list('converter error', this.converterErrors, this.converterProblems, 'converter error(s)');
     return out;
   }
 }
@@ -90,6 +108,7 @@ const log = getLogger('connector');
 export function printSummaries(all: SectionStats[], testmode: boolean): void {
   for (const s of all) {
     const lines = [s.line(testmode), ...s.details()].map((l) => redactor.redact(l));
-    (s.ok ? log.info.bind(log) : log.error.bind(log))(lines.join('\n'));
+    const level = !s.ok ? 'error' : s.converterErrors ? 'warn' : 'info';
+    log.log(level, lines.join('\n'));
   }
 }

@@ -64,6 +64,9 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     filter: section.filter ? section.filter.name : undefined,
     log,
     converters: run.converters,
+    onConverterError: section.common.on_converter_error,
+    stats,
+    describeRecord: (payload, n) => idOf(payload, n),
   });
   const saver = opts.saveData ? new DataSaver(path.join(opts.saveDir, section.name), portion) : undefined;
 
@@ -150,7 +153,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   const processChunk = async (chunk: RawRecord[], firstIndex: number): Promise<void> => {
     if (chunk.length > 0) {
       await saver?.write('raw', redactor.redactDeep(chunk));
-      const outcomes = transformer.transform(chunk);
+      const outcomes = transformer.transform(chunk, firstIndex);
       const before = previous;
       previous = (async () => {
         const results = await outcomes;

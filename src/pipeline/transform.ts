@@ -1,13 +1,17 @@
 /**
  * Filter -> map -> convert for a chunk of raw records. Built-in converters run here, in the host; custom
  * converters and the record filter run in the sandbox, one round trip per chunk.
+ * A failed converter (built-in or custom) is counted in the summary and handled as `on_converter_error` says.
  */
+import type { ConverterErrorPolicy } from '../config/commonSettings.js';
 import { getBuiltinConverter } from '../converters/index.js';
 import type { Converter } from '../converters/types.js';
 import type { Logger } from '../logging.js';
+import { escapeForLog } from '../logText.js';
 import type { SandboxItem, SnippetSandbox } from '../sandbox/types.js';
 import type { RawRecord } from '../records.js';
 import { getPath, parseConverterSpec, type ConverterParams, type FieldMappings } from '../records.js';
+import type { SectionStats } from './summary.js';
 
 export type Outcome =
   | { kind: 'record'; payload: Record<string, unknown> }
@@ -34,7 +38,29 @@ export interface TransformOptions {
   log: Logger;
   /** Converters bound to this run (e.g. `location` with the tables loaded from Oomnitza); override built-ins. */
   converters?: Record<string, Converter>;
+  /** What a failed converter does to its record (`on_converter_error`). Default `null`, as the original. */
+  onConverterError?: ConverterErrorPolicy;
+  /** Where converter failures are counted and listed: the section's summary. */
+  stats?: SectionStats;
+  /** Names a record in messages (the pipeline uses its sync_field values); default `record #n`. */
+  describeRecord?: (payload: Record<string, unknown>, n: number) => string;
 }
+
+interface ConverterFailure {
+  converter: string;
+  field: string;
+  /** Names the converter; log-safe (the sandbox quotes snippet text, built-in messages are escaped). */
+  message: string;
+}
+
+/** Warnings logged one by one before they are only counted. */
+const CONVERTER_WARNINGS_LOGGED = 10;
+
+const CONSEQUENCE: Record<ConverterErrorPolicy, string> = {
+  null: 'value set to null',
+  skip: 'record not sent',
+  fail: 'record failed',
+};
 
 /** Python truthiness, which the original uses for `required`: None, '', 0, [], {} and False are empty. */
 export function isEmptyValue(v: unknown): boolean {
@@ -48,6 +74,10 @@ export class Transformer {
   private readonly plan: FieldPlan[];
   readonly usesSandbox: boolean;
   private converterWarnings = 0;
+  /** Number of the next record, when the caller does not number them (they arrive in read order). */
+  private nextRecord = 1;
+  /** Built-in converter failures of the records being mapped, by payload (set only during mapHost calls). */
+  private hostFailures: Map<object, ConverterFailure[]> | undefined;
 
   constructor(private readonly opts: TransformOptions) {
     this.plan = Object.entries(opts.mappings).map(([field, m]) => {
@@ -76,9 +106,15 @@ export class Transformer {
     this.usesSandbox = Boolean(opts.filter) || this.plan.some((p) => p.custom);
   }
 
-  async transform(records: RawRecord[]): Promise<Outcome[]> {
+  /** `firstNumber`: the number of records[0] in the section's read order (1-based), used to name records. */
+  async transform(records: RawRecord[], firstNumber = this.nextRecord): Promise<Outcome[]> {
+    this.nextRecord = firstNumber + records.length;
+    const hostFailures = new Map<object, ConverterFailure[]>();
+    this.hostFailures = hostFailures;
     const payloads = records.map((r) => this.mapHost(r));
-    if (!this.usesSandbox) return payloads.map((p) => this.finish(p));
+    this.hostFailures = undefined;
+    const failuresOf = (payload: object): ConverterFailure[] | undefined => (hostFailures.size ? hostFailures.get(payload) : undefined);
+    if (!this.usesSandbox) return payloads.map((p, i) => this.settle(p, failuresOf(p), firstNumber + i));
 
     const customPlans = this.plan.filter((p) => p.custom);
     const items: SandboxItem[] = records.map((record, i) => ({
@@ -95,16 +131,17 @@ export class Transformer {
     return results.map((res, i): Outcome => {
       if (res.filter && 'error' in res.filter) return { kind: 'failed', reason: `recordfilter failed: ${res.filter.error}` };
       if (res.filter && !res.filter.pass) return { kind: 'filtered' };
+      let failures = failuresOf(payloads[i]);
       customPlans.forEach((p, j) => {
         const out = res.values[j];
         if (out && 'error' in out) {
-          this.warnConverter(p.custom!.name, p.field, out.error);
+          (failures ??= []).push({ converter: p.custom!.name, field: p.field, message: out.error });
           payloads[i][p.field] = null;
         } else {
           payloads[i][p.field] = out?.value ?? null;
         }
       });
-      return this.finish(payloads[i]);
+      return this.settle(payloads[i], failures, firstNumber + i);
     });
   }
 
@@ -119,8 +156,8 @@ export class Transformer {
           v = p.builtin.fn({ field: p.converterField, record, value: v, params: p.builtin.params });
           if (v === undefined) v = null;
         } catch (err) {
-          // As in the original: a converter that throws yields null and a warning.
-          this.warnConverter(p.builtin.name, p.field, (err as Error).message);
+          // As in the original: a converter that throws yields null and a warning (and on_converter_error decides more).
+          this.noteHostFailure(out, p.builtin.name, p.field, err);
           v = null;
         }
       }
@@ -135,10 +172,37 @@ export class Transformer {
     return { kind: 'record', payload };
   }
 
-  private warnConverter(name: string, field: string, message: string): void {
+  private noteHostFailure(payload: object, converter: string, field: string, err: unknown): void {
+    const text = err instanceof Error ? err.message : String(err);
+    const failure = { converter, field, message: `converter "${converter}": ${escapeForLog(text)}` };
+    const list = this.hostFailures?.get(payload);
+    if (list) list.push(failure);
+    else this.hostFailures?.set(payload, [failure]);
+  }
+
+  /** The record's outcome once all its converters ran: converter failures first, then the required fields. */
+  private settle(payload: Record<string, unknown>, failures: ConverterFailure[] | undefined, n: number): Outcome {
+    if (!failures?.length) return this.finish(payload);
+    const policy = this.opts.onConverterError ?? 'null';
+    const id = this.opts.describeRecord?.(payload, n) ?? `record #${n}`;
+    for (const f of failures) {
+      this.opts.stats?.converterError(id, `${f.field}: ${f.message}`);
+      this.warnConverter(f, id, CONSEQUENCE[policy]);
+    }
+    if (policy === 'null') return this.finish(payload);
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed converter(s))` : '';
+    const reason = `converter failed for ${failures[0].field}: ${failures[0].message}${more}`;
+    return policy === 'skip' ? { kind: 'skipped', reason, payload } : { kind: 'failed', reason };
+  }
+
+  private warnConverter(f: ConverterFailure, id: string, consequence: string): void {
     // One line per problem for the first few; a flood of identical lines helps nobody at 3 a.m.
-    if (++this.converterWarnings <= 10) this.opts.log.warn(`converter "${name}" failed for ${field}: ${message}; value set to null`);
-    else if (this.converterWarnings === 11) this.opts.log.warn('more converter failures; see the summary');
+    const n = ++this.converterWarnings;
+    if (n <= CONVERTER_WARNINGS_LOGGED) {
+      this.opts.log.warn(escapeForLog(`converter "${f.converter}" failed for ${f.field} of ${id}: ${f.message}; ${consequence}`, 1000));
+    } else if (n === CONVERTER_WARNINGS_LOGGED + 1) {
+      this.opts.log.warn('more converter failures are not logged one by one; the summary counts them all');
+    }
   }
 
   get converterFailures(): number {

@@ -13,6 +13,12 @@ export interface WorkerInit {
    * after the worker is terminated, which is how a hard stop still names the snippet that ran away.
    */
   progress: SharedArrayBuffer;
+  /**
+   * Int32Array over a SharedArrayBuffer: slot 0 is the id of the last run the worker started. The host's
+   * hard-stop clock counts from there, not from when the request was posted: a fresh worker's thread can be
+   * held for a second or more while V8 optimises the QuickJS WebAssembly, before it even reads the request.
+   */
+  started: SharedArrayBuffer;
 }
 
 /** Progress slot values; a value >= 0 is the index of the converter call being run. */
@@ -28,7 +34,32 @@ export interface RunRequest {
   budgetMs: number;
   /** Report progress into the shared slot (used when re-running one record at a time). */
   trace: boolean;
+  output: OutputCaps;
 }
+
+/**
+ * How much result JSON (in characters) may come back: per record, and for this whole message (what is left of
+ * the caller's run). A result that does not fit comes back as a small fault entry instead.
+ */
+export interface OutputCaps {
+  perRecord: number;
+  perRun: number;
+  /** Levels of arrays and objects a value may have (a deeper one comes back as a `depth` fault). */
+  depth: number;
+}
+
+/**
+ * One entry of a result as the runner returns it (host words the errors; only `threw` is snippet text):
+ * `{value}` | `{threw, length?, line?}` (the snippet threw; `length` of its text when cut; line within its body) |
+ * `{fault: 'async' | 'unknown' | 'run-limit' | 'depth'}` | `{fault: 'record-limit', size}` | `{fault: 'json', threw}`.
+ * A result is `{filter?: {pass} | entry, values: entry[]}` per record.
+ */
+export type WireEntry =
+  | { value: unknown }
+  | { threw: string; length?: number; line?: number }
+  | { fault: 'async' | 'unknown' | 'run-limit' | 'depth' }
+  | { fault: 'record-limit'; size: number }
+  | { fault: 'json'; threw: string; length?: number };
 
 export type WorkerMessage =
   | { type: 'ready' }

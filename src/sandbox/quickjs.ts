@@ -10,7 +10,9 @@
  */
 import { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
+import { quoteForLog } from '../logText.js';
 import { RUNNER_SOURCE } from './runnerSource.js';
+import type { OutputCaps } from './protocol.js';
 import type { SandboxLimits, SnippetSource } from './types.js';
 
 const WASM_PAGE_BYTES = 64 * 1024;
@@ -31,7 +33,8 @@ const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: WasmMemory
 export type RunOutcome = { ok: true; json: string } | { ok: false; reason: 'timeout' | 'error'; message: string };
 
 export interface SnippetRuntime {
-  run(json: string, budgetMs: number, trace: boolean): RunOutcome;
+  /** `output`: the most result JSON (characters) one record, and the whole run, may return; the deepest nesting. */
+  run(json: string, budgetMs: number, trace: boolean, output: OutputCaps): RunOutcome;
 }
 
 export async function openSnippetRuntime(
@@ -62,9 +65,7 @@ export async function openSnippetRuntime(
   // Compiling runs user text (QuickJS's Function evaluates a generated source), so it gets a deadline too.
   for (const s of snippets) {
     deadline = Date.now() + limits.timeoutMsPerRecord;
-    const args = [s.kind, s.name, s.code, s.file ?? '', s.line ?? 0].map((v) =>
-      typeof v === 'number' ? context.newNumber(v) : context.newString(v),
-    );
+    const args = [s.kind, s.name, s.code].map((v) => context.newString(v));
     const compiled = context.callFunction(compile, context.undefined, ...args);
     for (const a of args) a.dispose();
     const label = `${s.kind === 'filter' ? 'filter' : 'converter'} "${s.name}"`;
@@ -73,13 +74,16 @@ export async function openSnippetRuntime(
   deadline = Number.POSITIVE_INFINITY;
 
   return {
-    run(json, budgetMs, trace) {
+    run(json, budgetMs, trace, output) {
       const input = context.newString(json);
+      const perRecord = context.newNumber(output.perRecord);
+      const perRun = context.newNumber(output.perRun);
+      const depth = context.newNumber(output.depth);
       deadline = Date.now() + budgetMs;
-      const result = context.callFunction(runBatch, context.undefined, input, trace ? context.true : context.false);
+      const result = context.callFunction(runBatch, context.undefined, input, trace ? context.true : context.false, perRecord, perRun, depth);
       const late = Date.now() > deadline;
       deadline = Number.POSITIVE_INFINITY;
-      input.dispose();
+      for (const handle of [input, perRecord, perRun, depth]) handle.dispose();
       if (result.error) {
         const message = describeHandle(context, result.error);
         result.error.dispose();
@@ -100,7 +104,7 @@ function unwrap(
   if (!result.error) return result.value;
   const message = describeHandle(context, result.error);
   result.error.dispose();
-  throw new Error(`${doing}: ${message}`);
+  throw new Error(`${doing}: ${quoteForLog(message)}`);
 }
 
 function describeHandle(context: QuickJSContext, handle: QuickJSHandle): string {

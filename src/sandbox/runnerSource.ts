@@ -50,46 +50,106 @@ export const RUNNER_SOURCE = String.raw`
     writable: true, configurable: true,
   });
 
-  function compile(kind, name, code, file, line) {
+  function compile(kind, name, code) {
     var fn = kind === 'filter'
       ? FunctionCtor('record', code)
       : FunctionCtor('record', 'value', 'field', 'params', code);
-    var label = (kind === 'filter' ? 'filter "' : 'converter "') + name + '"';
-    snippets[kind + ':' + name] = { fn: fn, label: label, file: file, line: line };
+    snippets[kind + ':' + name] = { fn: fn };
   }
 
-  function describe(snippet, e) {
-    var text, where = '';
+  // Results leave as JSON text built here, entry by entry, so that each entry's size is known before it is kept
+  // (the host must never receive more than its output limits). Errors leave as data, not sentences: the host
+  // words them, and quotes the only part a snippet wrote (what it threw). Entry shapes (see sandbox.ts):
+  //   {"value": v} | {"threw": text, "line": n} | {"fault": code, ...}
+  var VALUE_NULL = '{"value":null}';
+  var ASYNC = '{"fault":"async"}';
+  var UNKNOWN = '{"fault":"unknown"}';
+  var DEPTH = '{"fault":"depth"}';
+  var RUN_LIMIT = '{"fault":"run-limit"}';
+  var VALUE_WRAPPING = '{"value":}'.length;
+  var ALWAYS_KEPT = 64;
+  var MAX_THROWN_TEXT = 1000;
+  var keysOf = Object.keys;
+  var sliceString = FunctionCtor.prototype.call.bind(StringCtor.prototype.slice);
+  var join = FunctionCtor.prototype.call.bind(Array.prototype.join);
+  // What may still be returned in this run, and for the record being run (characters of JSON text).
+  var runLeft = 0, recordLeft = 0, recordCap = 0, maxDepth = 0;
+
+  // '"threw": text' for the entry; a long text is cut here and its full length sent along.
+  function thrownField(e) {
+    var text;
     try {
-      text = e instanceof ErrorCtor ? e.name + ': ' + e.message : StringCtor(e);
+      text = e instanceof ErrorCtor ? StringCtor(e.name) + ': ' + StringCtor(e.message) : StringCtor(e);
     } catch (_) {
       text = 'threw a value that cannot be printed';
     }
+    if (text.length <= MAX_THROWN_TEXT) return '"threw":' + stringify(text);
+    return '"threw":' + stringify(sliceString(text, 0, MAX_THROWN_TEXT)) + ',"length":' + text.length;
+  }
+
+  // The line of the snippet body that threw, when the stack says (1 = first line of the body).
+  function bodyLine(e) {
     try {
       var m = e instanceof ErrorCtor && typeof e.stack === 'string' ? STACK_LINE.exec(e.stack) : null;
-      if (m) {
-        var bodyLine = +m[1] - BODY_FIRST_LINE + 1;
-        where = snippet.file && snippet.line
-          ? ' (' + snippet.file + ':' + (snippet.line + bodyLine - 1) + ')'
-          : ' (line ' + bodyLine + ' of the snippet)';
-      }
-    } catch (_) {}
-    return snippet.label + where + ': ' + text;
+      return m ? +m[1] - BODY_FIRST_LINE + 1 : 0;
+    } catch (_) {
+      return 0;
+    }
+  }
+
+  function threwEntry(e) {
+    var line = bodyLine(e);
+    return '{' + thrownField(e) + (line > 0 ? ',"line":' + line : '') + '}';
   }
 
   function isThenable(v) {
     return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
   }
 
-  function asyncError(snippet) {
-    return { error: snippet.label + ': returned a Promise; snippets run synchronously (no await, no import())' };
+  function tooLarge(size) {
+    return size > recordLeft ? '{"fault":"record-limit","size":' + size + '}' : RUN_LIMIT;
+  }
+
+  // Bounded walk (never deeper than levels + 1): refuses a deep value before JSON.stringify spends long on it
+  // (QuickJS's is slow on deep values and can overflow the native stack). The host checks the depth again after parsing.
+  function deeperThan(v, levels) {
+    if (v === null || typeof v !== 'object') return false;
+    if (levels === 0) return true;
+    if (isArray(v)) {
+      for (var i = 0; i < v.length; i++) if (deeperThan(v[i], levels - 1)) return true;
+      return false;
+    }
+    var keys = keysOf(v);
+    for (var k = 0; k < keys.length; k++) if (deeperThan(v[keys[k]], levels - 1)) return true;
+    return false;
   }
 
   // undefined, functions and symbols cannot cross as JSON: they become null (documented in README.md).
-  function outcome(snippet, result) {
-    if (isThenable(result)) return asyncError(snippet);
-    if (result === undefined || typeof result === 'function' || typeof result === 'symbol') return { value: null };
-    return { value: result };
+  // Runs inside the caller's try/catch and trace position: a looping toJSON or getter is blamed on its converter.
+  function valueEntry(result) {
+    if (isThenable(result)) return ASYNC;
+    if (result === undefined || typeof result === 'function' || typeof result === 'symbol') return VALUE_NULL;
+    // A string's entry is at least its length + 12: a huge string is refused without copying it again.
+    if (typeof result === 'string' && result.length + VALUE_WRAPPING + 2 > (recordLeft < runLeft ? recordLeft : runLeft)) {
+      return tooLarge(result.length + VALUE_WRAPPING + 2);
+    }
+    if (typeof result === 'object' && result !== null && deeperThan(result, maxDepth)) return DEPTH;
+    var text;
+    try {
+      text = stringify(result);
+    } catch (e) {
+      return '{"fault":"json",' + thrownField(e) + '}';
+    }
+    return text === undefined ? VALUE_NULL : '{"value":' + text + '}';
+  }
+
+  // Every entry counts against both limits. One that does not fit is replaced by a fault entry; entries this
+  // small are always kept, so the host can bound a reply by the limits plus a few characters per entry.
+  function keep(entry) {
+    if (entry.length > ALWAYS_KEPT && (entry.length > recordLeft || entry.length > runLeft)) entry = tooLarge(entry.length);
+    recordLeft -= entry.length;
+    runLeft -= entry.length;
+    return entry;
   }
 
   // Rebuilds a record from its shape (see src/sandbox/encode.ts for the wire format).
@@ -104,63 +164,53 @@ export const RUNNER_SOURCE = String.raw`
     return record;
   }
 
+  function filterText(entry) {
+    return '{"filter":' + keep(entry) + ',"values":[]}';
+  }
+
+  // One record's result as JSON text: {"filter": ..., "values": [entry...]}.
   function runItem(row, shapes, templates, trace) {
     var record = row[0] === -1 ? row[1] : buildRecord(shapes[row[0]], row[1]);
-    var filterName = row[2], packed = row[3], result = { values: [] };
+    var filterName = row[2], packed = row[3], head = '{"values":[';
+    recordLeft = recordCap;
     if (filterName !== null) {
-      var f = snippets['filter:' + filterName];
-      if (!f) { result.filter = { error: 'unknown filter "' + filterName + '"' }; return result; }
+      var f = snippets['filter:' + filterName], verdict;
+      if (!f) return filterText(UNKNOWN);
       if (trace) progress(-1);
       try {
-        var verdict = f.fn(record);
-        result.filter = isThenable(verdict) ? asyncError(f) : { pass: !!verdict };
+        verdict = f.fn(record);
+        if (isThenable(verdict)) return filterText(ASYNC);
       } catch (e) {
-        result.filter = { error: describe(f, e) };
+        return filterText(threwEntry(e));
       }
-      if (!result.filter.pass) return result;
+      if (!verdict) return filterText('{"pass":false}');
+      head = '{"filter":' + keep('{"pass":true}') + ',"values":[';
     }
-    var values = result.values;
-    for (var k = 0; k < packed.length / 2; k++) {
+    var count = packed.length / 2, entries = new Array(count);
+    for (var k = 0; k < count; k++) {
       var t = templates[packed[2 * k]], value = packed[2 * k + 1], s = snippets['converter:' + t[0]];
-      if (!s) { values[k] = { error: 'unknown converter "' + t[0] + '"' }; continue; }
+      if (!s) { entries[k] = keep(UNKNOWN); continue; }
       if (trace) progress(k);
       try {
-        values[k] = outcome(s, s.fn(record, value, t[1], t[2]));
+        entries[k] = keep(valueEntry(s.fn(record, value, t[1], t[2])));
       } catch (e) {
-        values[k] = { error: describe(s, e) };
+        entries[k] = keep(threwEntry(e));
       }
     }
-    return result;
+    return head + join(entries, ',') + ']}';
   }
 
-  // Slow path, only when the whole batch does not serialise (BigInt, cycles, a throwing toJSON): find the culprits.
-  function serialiseEach(rows, templates, out) {
-    for (var i = 0; i < out.length; i++) {
-      var values = out[i].values;
-      for (var k = 0; k < values.length; k++) {
-        if (!hasOwn(values[k], 'value')) continue;
-        try {
-          stringify(values[k].value);
-        } catch (e) {
-          var label = 'converter "' + templates[rows[i][3][2 * k]][0] + '"';
-          values[k] = { error: label + ': the result cannot be sent as JSON (' + describe({ label: 'JSON' }, e) + ')' };
-        }
-      }
-    }
-    return stringify(out);
-  }
-
-  function run(json, trace) {
+  // perRecord, perRun: characters of result JSON per record and for this whole run; depth: levels of nesting.
+  function run(json, trace, perRecord, perRun, depth) {
     var batch = parse(json), rows = batch.i, templates = batch.t, out = new Array(rows.length);
+    recordCap = perRecord;
+    runLeft = perRun;
+    maxDepth = depth;
     // One params object serves every call of a template in the batch: read-only, so calls cannot leak into each other.
     for (var t = 0; t < templates.length; t++) freeze(templates[t][2]);
     for (var i = 0; i < rows.length; i++) out[i] = runItem(rows[i], batch.s, templates, trace);
     if (trace) progress(-2);
-    try {
-      return stringify(out);
-    } catch (_) {
-      return serialiseEach(rows, templates, out);
-    }
+    return '[' + join(out, ',') + ']';
   }
 
   return { compile: compile, run: run };

@@ -8,14 +8,22 @@
  */
 import { ConfigError, ConfigErrors } from '../errors.js';
 import { getLogger } from '../logging.js';
+import { escapeForLog, quoteForLog } from '../logText.js';
 import { encodeBatch } from './encode.js';
-import { PROGRESS_FILTER, PROGRESS_NOT_STARTED } from './protocol.js';
+import { PROGRESS_FILTER, PROGRESS_NOT_STARTED, type OutputCaps } from './protocol.js';
+import { readResults, withinCaps } from './results.js';
 import { MIN_MEMORY_MB } from './quickjs.js';
 import { checkSnippetSyntax } from './syntax.js';
 import type { SandboxItem, SandboxItemResult, SandboxLimits, SnippetOutcome, SnippetSandbox, SnippetSource } from './types.js';
 import { SnippetWorker, type RunReply } from './workerHandle.js';
 
-export const DEFAULT_LIMITS: SandboxLimits = { timeoutMsPerRecord: 100, memoryMb: 64 };
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeoutMsPerRecord: 100,
+  memoryMb: 64,
+  maxOutputPerRecord: 1024 * 1024,
+  maxOutputPerRun: 16 * 1024 * 1024,
+  maxDepth: 64,
+};
 /** Records per message: large enough to amortise the crossing, small enough that a failed batch is cheap to redo. */
 export const MAX_ITEMS_PER_MESSAGE = 1000;
 /**
@@ -40,13 +48,16 @@ export class QuickJsSandbox implements SnippetSandbox {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly progress = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  private readonly snippetsByKey: ReadonlyMap<string, SnippetSource>;
   /** How many workers this sandbox has started (1 + replacements); for diagnostics and tests. */
   workersStarted = 0;
 
   constructor(
     private readonly snippets: SnippetSource[],
     private readonly limits: SandboxLimits,
-  ) {}
+  ) {
+    this.snippetsByKey = new Map(snippets.map((sn) => [`${sn.kind}:${sn.name}`, sn]));
+  }
 
   async start(): Promise<void> {
     await this.ensureWorker();
@@ -67,52 +78,73 @@ export class QuickJsSandbox implements SnippetSandbox {
     await worker?.terminate();
   }
 
+  /** Each call of run() has one output budget (maxOutputPerRun), spent by every message it takes. */
   private async runAll(items: SandboxItem[]): Promise<SandboxItemResult[]> {
+    const budget: OutputBudget = { left: this.limits.maxOutputPerRun };
     const results: SandboxItemResult[] = [];
     for (let start = 0; start < items.length; start += MAX_ITEMS_PER_MESSAGE) {
       const chunk = items.slice(start, start + MAX_ITEMS_PER_MESSAGE);
-      for (const r of await this.runChunk(chunk)) results.push(r);
+      for (const r of await this.runChunk(chunk, budget)) results.push(r);
     }
     return results;
   }
 
-  private async runChunk(items: SandboxItem[]): Promise<SandboxItemResult[]> {
-    if (items.length === 1) return [await this.runOne(items[0])];
+  private async runChunk(items: SandboxItem[], budget: OutputBudget): Promise<SandboxItemResult[]> {
+    if (items.length === 1) return [await this.runOne(items[0], budget)];
     let json: string;
     try {
       json = encodeBatch(items);
     } catch {
-      return this.runOneByOne(items); // some record cannot cross as JSON: find it and report it
+      return this.runOneByOne(items, budget); // some record cannot cross as JSON: find it and report it
     }
     const worker = await this.ensureWorker();
-    const reply = await worker.run(json, batchBudgetMs(items.length, this.limits), false);
-    const results = reply.ok ? parseResults(reply.json, items) : undefined;
-    if (results) return results;
+    const caps = this.capsFor(budget);
+    const reply = await worker.run(json, batchBudgetMs(items.length, this.limits), false, caps);
+    if (reply.ok && withinCaps(reply.json, items, caps)) {
+      const results = this.read(reply.json, items);
+      if (results) {
+        budget.left -= reply.json.length;
+        return results;
+      }
+    }
     this.discardWorker(reply);
-    return this.runOneByOne(items);
+    return this.runOneByOne(items, budget);
   }
 
-  private async runOneByOne(items: SandboxItem[]): Promise<SandboxItemResult[]> {
+  private async runOneByOne(items: SandboxItem[], budget: OutputBudget): Promise<SandboxItemResult[]> {
     const results: SandboxItemResult[] = [];
-    for (const item of items) results.push(await this.runOne(item));
+    for (const item of items) results.push(await this.runOne(item, budget));
     return results;
   }
 
   /** Runs one record traced, so that a failure can name the snippet that was running. */
-  private async runOne(item: SandboxItem): Promise<SandboxItemResult> {
+  private async runOne(item: SandboxItem, budget: OutputBudget): Promise<SandboxItemResult> {
     let json: string;
     try {
       json = encodeBatch([item]);
     } catch (err) {
-      return failedItem(item, `the record cannot be sent to the sandbox as JSON (${(err as Error).message})`);
+      return failedItem(item, `the record cannot be sent to the sandbox as JSON (${quoteForLog((err as Error).message)})`);
     }
     const worker = await this.ensureWorker();
     Atomics.store(this.progress, 0, PROGRESS_NOT_STARTED);
-    const reply = await worker.run(json, this.limits.timeoutMsPerRecord, true);
-    const results = reply.ok ? parseResults(reply.json, [item]) : undefined;
-    if (results) return results[0];
+    const caps = this.capsFor(budget);
+    const reply = await worker.run(json, this.limits.timeoutMsPerRecord, true, caps);
+    const fits = reply.ok && withinCaps(reply.json, [item], caps);
+    const results = reply.ok && fits ? this.read(reply.json, [item]) : undefined;
+    if (reply.ok && results) {
+      budget.left -= reply.json.length;
+      return results[0];
+    }
     this.discardWorker(reply);
-    return blame(item, Atomics.load(this.progress, 0), reply, this.limits);
+    return blame(item, Atomics.load(this.progress, 0), failure(reply, fits, this.limits));
+  }
+
+  private capsFor(budget: OutputBudget): OutputCaps {
+    return { perRecord: this.limits.maxOutputPerRecord, perRun: Math.max(0, budget.left), depth: this.limits.maxDepth };
+  }
+
+  private read(json: string, items: SandboxItem[]): SandboxItemResult[] | undefined {
+    return readResults(json, items, { snippets: this.snippetsByKey, limits: this.limits });
   }
 
   private async ensureWorker(): Promise<SnippetWorker> {
@@ -129,7 +161,7 @@ export class QuickJsSandbox implements SnippetSandbox {
 
   /** After a missed deadline or a crash the runtime may hold half-updated snippet state: start clean. */
   private discardWorker(reply: RunReply): void {
-    if (!reply.ok) log.debug(`sandbox worker replaced after ${reply.reason}: "${reply.message}"`);
+    if (!reply.ok) log.debug(`sandbox worker replaced after ${reply.reason}: ${quoteForLog(reply.message)}`);
     const worker = this.worker;
     this.worker = undefined;
     void worker?.terminate();
@@ -143,6 +175,9 @@ export function resolveLimits(limits: Partial<SandboxLimits> | undefined): Sandb
   }
   if (!Number.isInteger(full.memoryMb) || full.memoryMb < MIN_MEMORY_MB) {
     throw new RangeError(`memoryMb must be a whole number of at least ${MIN_MEMORY_MB}, got ${full.memoryMb}`);
+  }
+  for (const key of ['maxOutputPerRecord', 'maxOutputPerRun', 'maxDepth'] as const) {
+    if (!Number.isSafeInteger(full[key]) || full[key] < 1) throw new RangeError(`${key} must be a positive whole number, got ${full[key]}`);
   }
   return full;
 }
@@ -170,24 +205,9 @@ function checkSnippets(snippets: SnippetSource[]): void {
   if (errors.length) throw new ConfigErrors(errors);
 }
 
-/** Accepts the worker's JSON only if it has one well-formed result per item; anything else counts as a failure. */
-function parseResults(json: string, items: SandboxItem[]): SandboxItemResult[] | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== items.length) return undefined;
-  const ok = parsed.every((r: unknown, i) => isItemResult(r, items[i]));
-  return ok ? (parsed as SandboxItemResult[]) : undefined;
-}
-
-function isItemResult(r: unknown, item: SandboxItem): boolean {
-  if (!r || typeof r !== 'object' || !Array.isArray((r as SandboxItemResult).values)) return false;
-  const { filter, values } = r as SandboxItemResult;
-  const ran = !item.filter || (!!filter && 'pass' in filter && filter.pass);
-  return (item.filter ? !!filter : filter === undefined) && values.length === (ran ? item.calls.length : 0);
+interface OutputBudget {
+  /** Characters of result JSON this run() call may still receive. */
+  left: number;
 }
 
 function failedItem(item: SandboxItem, message: string): SandboxItemResult {
@@ -195,19 +215,20 @@ function failedItem(item: SandboxItem, message: string): SandboxItemResult {
   return { values: item.calls.map(() => ({ error: message })) };
 }
 
+/** What went wrong with a traced run that gave no usable result, in words. */
+function failure(reply: RunReply, fits: boolean, limits: SandboxLimits): string {
+  if (reply.ok) return fits ? 'returned a malformed result' : 'returned more output than its limits allow';
+  if (reply.reason === 'timeout') return `timed out after ${limits.timeoutMsPerRecord} ms`;
+  if (/out of memory/i.test(reply.message)) return 'ran out of memory';
+  return `stopped the sandbox (${quoteForLog(reply.message)})`;
+}
+
 /** Builds the result of a record whose traced run did not finish, naming the snippet that was running. */
-function blame(item: SandboxItem, position: number, reply: RunReply, limits: SandboxLimits): SandboxItemResult {
-  const what = reply.ok
-    ? 'returned a malformed result'
-    : reply.reason === 'timeout'
-      ? `timed out after ${limits.timeoutMsPerRecord} ms`
-      : /out of memory/i.test(reply.message)
-        ? 'ran out of memory'
-        : `stopped the sandbox (${reply.message})`;
-  if (position === PROGRESS_FILTER && item.filter) return { filter: { error: `filter "${item.filter}" ${what}` }, values: [] };
+function blame(item: SandboxItem, position: number, what: string): SandboxItemResult {
+  if (position === PROGRESS_FILTER && item.filter) return { filter: { error: `filter "${escapeForLog(item.filter)}" ${what}` }, values: [] };
   const call = position >= 0 ? item.calls[position] : undefined;
   if (!call) return failedItem(item, `the sandbox ${what} while handling this record`);
-  const culprit = `converter "${call.converter}" ${what}`;
+  const culprit = `converter "${escapeForLog(call.converter)}" ${what}`;
   const values: SnippetOutcome[] = item.calls.map((_, i) =>
     ({ error: i === position ? culprit : `record abandoned: ${culprit}` }));
   return item.filter ? { filter: { pass: true }, values } : { values };

@@ -7,6 +7,7 @@
  * `'(function(...) {\n' + code + '\n})'` would accept it. Compiling never runs the code.
  */
 import vm from 'node:vm';
+import { escapeForLog, quoteForLog } from '../logText.js';
 import type { SnippetSource } from './types.js';
 
 const CONVERTER_PARAMS = ['record', 'value', 'field', 'params'];
@@ -23,12 +24,13 @@ export function checkSnippetSyntax(s: SnippetSource): string | undefined {
     return undefined;
   } catch (err) {
     // Checked by name: under a test runner's vm context the error comes from another realm's SyntaxError.
-    if (!isSyntaxError(err)) return String(err);
+    if (!isSyntaxError(err)) return escapeForLog(String(err));
     const line = errorLine(err, firstLine);
     const where = s.file ? `${s.file}:${line}` : `line ${line}`;
     const text = s.code.split('\n')[line - firstLine]?.trim();
     const hint = PYTHON_HINTS.test(s.code) ? ' (snippets are JavaScript function bodies now, not Python)' : '';
-    return `${where}: ${err.name}: ${err.message}${text ? ` in "${text}"` : ''}${hint}`;
+    // The snippet's own text is quoted and escaped: it may come from a remote service, and this reaches the log.
+    return `${where}: ${err.name}: ${escapeForLog(err.message)}${text ? ` in ${quoteForLog(text)}` : ''}${hint}`;
   }
 }
 

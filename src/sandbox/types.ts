@@ -43,6 +43,17 @@ export interface SandboxLimits {
   timeoutMsPerRecord: number;
   /** Cap of the QuickJS heap (the WebAssembly memory). Default 64 MB. */
   memoryMb: number;
+  /**
+   * Most result JSON (characters; bytes for ASCII text) one record's converters may return together; a result
+   * that does not fit becomes an error for its call. Default 1 MiB. Keeps the host's heap safe: a converter
+   * returning a few MB per record would otherwise pile up gigabytes on the host (the sandbox's own cap does
+   * not see it: one cached string can be returned for every record).
+   */
+  maxOutputPerRecord: number;
+  /** Most result JSON (characters) one `run()` call may return in all; later results become errors. Default 16 MiB. */
+  maxOutputPerRun: number;
+  /** Deepest nesting of arrays and objects a result may have (the host serialises payloads recursively). Default 64. */
+  maxDepth: number;
 }
 
 export interface SnippetSandbox {

@@ -11,12 +11,14 @@ const port = parentPort;
 if (!port) throw new Error('src/sandbox/worker.ts must run in a worker thread');
 const init = workerData as WorkerInit;
 const progress = new Int32Array(init.progress);
+const started = new Int32Array(init.started);
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 try {
   const runtime = await openSnippetRuntime(init.snippets, init.limits, (position) => Atomics.store(progress, 0, position));
   port.on('message', (request: RunRequest) => {
-    const outcome = runtime.run(request.json, request.budgetMs, request.trace);
+    Atomics.store(started, 0, request.id);
+    const outcome = runtime.run(request.json, request.budgetMs, request.trace, request.output);
     post(outcome.ok
       ? { type: 'result', id: request.id, json: outcome.json }
       : { type: 'failed', id: request.id, reason: outcome.reason, message: outcome.message });

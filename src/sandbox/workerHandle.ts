@@ -5,9 +5,14 @@
  * worker with `terminate()` when the soft stop has not happened within HARD_STOP_GRACE_MS.
  */
 import { Worker } from 'node:worker_threads';
-import type { RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
+import type { OutputCaps, RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
 
 export const HARD_STOP_GRACE_MS = 500;
+/**
+ * How long a posted run may wait for the worker to pick it up (see WorkerInit.started) before the worker is
+ * given up as stuck. Measured: a fresh worker on a busy 2-core machine was held about 0.6-1 s.
+ */
+export const MAX_START_WAIT_MS = 10_000;
 /** The worker's own V8 heap (JSON strings in and out); QuickJS's heap is the separate, capped wasm memory. */
 const WORKER_HEAP_MB = 256;
 
@@ -26,16 +31,20 @@ export class SnippetWorker {
   private nextId = 1;
   private dead = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly started: Int32Array,
+  ) {
     worker.on('message', (message: WorkerMessage) => this.onMessage(message));
     worker.on('error', (err) => this.fail('crash', `the sandbox worker failed: ${err.message}`));
     worker.on('exit', (code) => this.fail('crash', `the sandbox worker exited (code ${code})`));
   }
 
   /** Resolves once the snippets are compiled; rejects with the compile or start-up error. */
-  static start(init: WorkerInit): Promise<SnippetWorker> {
+  static start(init: Omit<WorkerInit, 'started'>): Promise<SnippetWorker> {
+    const started = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: init,
+      workerData: { ...init, started: started.buffer as SharedArrayBuffer } satisfies WorkerInit,
       env: {},
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
@@ -49,7 +58,7 @@ export class SnippetWorker {
         worker.off('error', reject);
         worker.off('exit', onEarlyExit);
         if (message.type === 'ready') {
-          resolve(new SnippetWorker(worker));
+          resolve(new SnippetWorker(worker, started));
         } else {
           void worker.terminate();
           reject(new Error(message.type === 'init-failed' ? message.message : `unexpected message "${message.type}"`));
@@ -62,17 +71,29 @@ export class SnippetWorker {
     return !this.dead;
   }
 
-  run(json: string, budgetMs: number, trace: boolean): Promise<RunReply> {
+  run(json: string, budgetMs: number, trace: boolean, output: OutputCaps): Promise<RunReply> {
     if (this.dead) return Promise.resolve({ ok: false, reason: 'crash', message: 'the sandbox worker is gone' });
     if (this.pending) throw new Error('SnippetWorker.run called while a run is in flight');
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.fail('timeout', `did not stop within ${HARD_STOP_GRACE_MS} ms of the deadline; the worker was terminated`);
+      const posted = Date.now();
+      const hardStop = (): void => {
+        const pending = this.pending;
+        if (!pending || pending.id !== id) return;
+        const waiting = Atomics.load(this.started, 0) !== id;
+        if (waiting && Date.now() - posted < MAX_START_WAIT_MS) {
+          // Not picked up yet: the budget has not started, so neither has the hard stop's clock.
+          pending.timer = setTimeout(hardStop, budgetMs + HARD_STOP_GRACE_MS);
+          return;
+        }
+        this.fail('timeout', waiting
+          ? `did not start the run within ${MAX_START_WAIT_MS} ms; the worker was terminated`
+          : `did not stop within ${HARD_STOP_GRACE_MS} ms of the deadline; the worker was terminated`);
         void this.terminate();
-      }, budgetMs + HARD_STOP_GRACE_MS);
+      };
+      const timer = setTimeout(hardStop, budgetMs + HARD_STOP_GRACE_MS);
       this.pending = { id, resolve, timer };
-      const request: RunRequest = { id, json, budgetMs, trace };
+      const request: RunRequest = { id, json, budgetMs, trace, output };
       this.worker.postMessage(request);
     });
   }

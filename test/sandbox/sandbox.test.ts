@@ -78,16 +78,16 @@ describe('converters and filters', () => {
   test('a throwing converter gives an error naming it and its line; later calls still run', async () => {
     const [r] = await sandbox.run([{ record: { name: 'pc1' }, calls: [call('throws'), call('upper', 'ok'), call('throwsString')] }]);
     expect(r.values).toEqual([
-      { error: 'converter "throws" (config.ini:41): Error: no serial for pc1' },
+      { error: 'converter "throws" (config.ini:41): "Error: no serial for pc1"' },
       { value: 'OK' },
-      { error: 'converter "throwsString": plain text' },
+      { error: 'converter "throwsString": "plain text"' },
     ]);
   });
 
   test('a throwing filter gives a filter error and no converter results', async () => {
     const [r] = await sandbox.run([{ record: {}, filter: 'brokenfilter', calls: [call('upper', 'x')] }]);
     expect(r.values).toEqual([]);
-    expect(r.filter).toEqual({ error: expect.stringMatching(/^filter "brokenfilter" \(line 1 of the snippet\): TypeError: .*field/) });
+    expect(r.filter).toEqual({ error: expect.stringMatching(/^filter "brokenfilter" \(line 1 of the snippet\): "TypeError: .*field/) });
   });
 
   test('unknown snippet names are errors, not crashes', async () => {
