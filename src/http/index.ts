@@ -1,17 +1,16 @@
 /**
  * The HTTP source kit in one import: `import { fanOut, paginate, sessionLogin } from '../../http/index.js'`.
  * - clients: the section's HttpClient, derived per vendor API with `ctx.http.with({ baseUrl, auth, rateLimit })`
- * - auth providers (auth.ts and auth/), pagination strategies and the page loop (paginate/), rate-limit waits (rateLimit.ts)
+ * - auth providers (auth/), pagination strategies and the page loop (paginate/), rate-limit waits (rateLimit.ts)
  * - fan-out of detail calls (fanOut.ts), XML in xmltodict's shape (xml.ts), setting groups (settings.ts)
  */
 export * from './types.js';
 export { HttpClient } from './client.js';
-export { HttpError, HttpPermanentError, HttpTransientError, safeUrl, serverErrorText, errorTextAt } from './httpError.js';
+export { HttpError, HttpPermanentError, HttpTransientError, displayUrl, safeUrl, serverErrorText, errorTextAt } from './httpError.js';
 export { nodeTlsOptions } from './tls.js';
-export { basicAuth, bearerToken, oauth2ClientCredentials, tokenHeader, type OAuth2ClientCredentials } from './auth.js';
+export * from './auth/index.js';
 export * from './paginate/index.js';
 export { DEFAULT_RATE_LIMIT, rateLimitWait, resetDelay } from './rateLimit.js';
 export { fanOut, isAuthFailure, type FanOutOptions } from './fanOut.js';
 export { parseXml } from './xml.js';
-export { jsonLogin, sessionLogin, SessionLogin, type JsonLoginRequest, type SessionLoginOptions, type SessionToken, type TokenInjection } from './auth/session.js';
 export * from './settings.js';

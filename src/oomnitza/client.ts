@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
-import { tokenHeader } from '../http/auth.js';
+import { tokenHeader } from '../http/auth/index.js';
 import { jsonLogin, sessionLogin } from '../http/auth/session.js';
 import type { AuthProvider, HttpClientOptions } from '../http/types.js';
 import type { Logger } from '../logging.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PermanentError, TransientError } from '../../src/errors.js';
 import { HttpClient, HttpError } from '../../src/http/client.js';
-import { tokenHeader } from '../../src/http/auth.js';
+import { tokenHeader } from '../../src/http/auth/index.js';
 import type { AuthProvider, HttpClientOptions } from '../../src/http/types.js';
 import { startTestServer, type TestServer } from '../support/httpTestServer.js';
 import { captureLogs } from './logCapture.js';

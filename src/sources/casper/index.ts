@@ -3,9 +3,7 @@
  * group's members) from the Classic API, then fetches each device's details with the kit's bounded fan-out.
  */
 import { ConfigError } from '../../errors.js';
-import { fanOut } from '../../http/fanOut.js';
-import { displayUrl } from '../../http/httpError.js';
-import { checkBaseUrl } from '../../http/settings.js';
+import { checkBaseUrl, displayUrl, fanOut } from '../../http/index.js';
 import { defineSource, type RawRecord, type ReadRequest, type Source, type SourceContext } from '../types.js';
 import { JamfApi, JamfAuth, explainJamfFailure, type JamfCredentials } from './jamfApi.js';
 import { CASPER_DEFAULT_CONVERTERS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';

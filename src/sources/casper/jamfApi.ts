@@ -9,9 +9,7 @@
  */
 import type { Logger } from 'winston';
 import { ConfigError, PermanentError } from '../../errors.js';
-import { basicAuth } from '../../http/auth.js';
-import { jsonLogin, SessionLogin } from '../../http/auth/session.js';
-import type { FailedRequest, HttpClientLike } from '../../http/types.js';
+import { basicAuth, jsonLogin, SessionLogin, type FailedRequest, type HttpClientLike } from '../../http/index.js';
 import type { SyncType } from './settings.js';
 
 export type JamfCredentials =

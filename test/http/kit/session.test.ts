@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../src/errors.js';
-import { basicAuth } from '../../../src/http/auth.js';
+import { basicAuth } from '../../../src/http/auth/index.js';
 import { jsonLogin, sessionLogin } from '../../../src/http/auth/session.js';
 import { HttpClient } from '../../../src/http/client.js';
 import { redactor } from '../../../src/logging.js';

@@ -1,0 +1,65 @@
+/**
+ * OAuth2 client-credentials grant (RFC 6749 section 4.4): Meraki, Okta service apps, Entra ID, Zoom and most
+ * SaaS APIs with "API clients".
+ */
+import { redactor } from '../../logging.js';
+import type { AuthProvider } from '../types.js';
+import { TokenCache } from './tokenCache.js';
+import { requestToken } from './tokenEndpoint.js';
+
+export interface OAuth2ClientCredentials {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Sent as `scope` when set (space-separated scopes). */
+  scope?: string;
+  /** 'basic': client id and secret in an Authorization: Basic header; 'body': in the form body. */
+  style: 'basic' | 'body';
+  /** More form parameters some servers require, e.g. { audience } (Auth0) or { resource } (Entra ID v1). */
+  extra?: Record<string, string>;
+  /** The INI settings that hold the credentials, named in the error when the server rejects the client. */
+  settings?: { id?: string; secret?: string; scope?: string };
+  /** Clock for tests. */
+  now?: () => number;
+}
+
+/**
+ * Fetches a token on first use, shares that one request among concurrent callers, and fetches the next one 60 s
+ * before expires_in runs out (or after a 401). A 400/401 from the token endpoint is a ConfigError that quotes the
+ * server's error and names the settings to check. The Basic header is not form-encoded first, as Python requests
+ * (the original) sends it.
+ */
+export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthProvider {
+  const now = config.now ?? Date.now;
+  const names = { id: 'client_id', secret: 'client_secret', ...config.settings };
+  const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`, 'utf8').toString('base64');
+  redactor.add(config.clientSecret);
+  if (config.style === 'basic') redactor.add(basic);
+  const who = `OAuth2 client "${config.clientId}"`;
+
+  const tokens = new TokenCache((client) => {
+    const form: Record<string, string> = { grant_type: 'client_credentials', ...config.extra };
+    if (config.scope) form.scope = config.scope;
+    const headers: Record<string, string> = {};
+    if (config.style === 'basic') headers.authorization = `Basic ${basic}`;
+    else Object.assign(form, { client_id: config.clientId, client_secret: config.clientSecret });
+    return requestToken(client, {
+      tokenUrl: config.tokenUrl,
+      form,
+      headers,
+      who,
+      settings: [names.secret, names.id],
+      scopeSetting: names.scope,
+      secrets: [config.clientSecret, basic],
+      now,
+    });
+  }, now);
+
+  return {
+    async authorize(req, client) {
+      req.headers.authorization = await tokens.header(client);
+    },
+    invalidate: () => tokens.invalidate(),
+    describe: () => who,
+  };
+}
