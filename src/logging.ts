@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import winston from 'winston';
-import { ConfigError } from './errors.js';
+import { ConfigError, type ConfigLocation } from './errors.js';
+import { RotatingLogFile } from './logFile.js';
+import { describeFsError, makeDirectories } from './makeDirectories.js';
 
 export type { Logger } from 'winston';
 
@@ -55,7 +57,7 @@ export const redactor = new Redactor();
 
 interface HandlerConfig {
   class?: string;
-  level?: string;
+  level?: string | number;
   filename?: string;
   maxBytes?: number;
   backupCount?: number;
@@ -63,12 +65,13 @@ interface HandlerConfig {
 }
 interface LoggingConfig {
   handlers?: Record<string, HandlerConfig>;
-  root?: { level?: string; handlers?: string[] };
-  loggers?: Record<string, { level?: string }>;
+  root?: { level?: string | number; handlers?: string[] };
+  loggers?: Record<string, { level?: string | number }>;
 }
 
 const LEVELS: Record<string, string> = {
   critical: 'error',
+  fatal: 'error',
   error: 'error',
   warning: 'warn',
   warn: 'warn',
@@ -77,9 +80,26 @@ const LEVELS: Record<string, string> = {
   notset: 'debug',
 };
 const ORDER = ['error', 'warn', 'info', 'debug'];
+/** How long the exit path waits for log transports to finish; a wedged transport must not hold the exit code. */
+export const LOG_FLUSH_TIMEOUT_MS = 2000;
 
-function level(name: string | undefined, fallback = 'info'): string {
-  return LEVELS[(name ?? fallback).toLowerCase()] ?? fallback;
+/** Python level names, or its numbers (10 DEBUG ... 50 CRITICAL), as dictConfig accepts them. */
+function parseLevel(value: string | number | undefined, where: ConfigLocation): string {
+  if (value === undefined) return 'info';
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+    return value >= 40 ? 'error' : value >= 30 ? 'warn' : value >= 20 ? 'info' : 'debug';
+  }
+  const found = typeof value === 'string' ? LEVELS[value.toLowerCase()] : undefined;
+  if (!found) throw new ConfigError(where, `unknown level ${JSON.stringify(value)} (use DEBUG, INFO, WARNING, ERROR or CRITICAL)`);
+  return found;
+}
+
+function parseCount(value: unknown, fallback: number, where: ConfigLocation): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigError(where, `must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 let loggerLevels: Record<string, string> = {};
@@ -112,9 +132,42 @@ const root = winston.createLogger({
   format: winston.format.combine(applyLoggerLevel(), redactFormat(), winston.format.timestamp(), lineFormat),
   transports: [new winston.transports.Console({ level: 'info', stderrLevels: ORDER })],
 });
+/** The log files currently open, closed when logging is configured again and at exit. */
+let logFiles: RotatingLogFile[] = [];
 
 export function getLogger(name: string): winston.Logger {
   return root.child({ label: name });
+}
+
+/**
+ * Opens a file handler's file now, so that a directory that cannot be created or a file that cannot be opened
+ * is a config error before any work, naming logging.json and the handler.
+ */
+function openLogFile(name: string, h: HandlerConfig, configFile: string, configDir: string): RotatingLogFile {
+  const at = (key: string): ConfigLocation => ({ file: configFile, key: `handlers.${name}.${key}` });
+  if (typeof h.filename !== 'string') throw new ConfigError(at('filename'), 'must be a file name');
+  const maxBytes = parseCount(h.maxBytes, 10 * 1024 * 1024, at('maxBytes'));
+  const backupCount = parseCount(h.backupCount, 5, at('backupCount'));
+  const filename = path.resolve(configDir, h.filename);
+  try {
+    makeDirectories(path.dirname(filename));
+  } catch (err) {
+    throw new ConfigError(at('filename'), `cannot create the log directory of "${filename}": ${describeFsError(err)}`);
+  }
+  try {
+    return new RotatingLogFile(filename, {
+      maxBytes,
+      backupCount,
+      // Straight to stderr: the failing file may be the only handler, and this must be seen once, not per line.
+      onFirstError: (err) =>
+        process.stderr.write(
+          `connector: cannot write the log file "${filename}" (handler "${name}" in ${configFile}): ${describeFsError(err)}; ` +
+            'its log lines are being lost\n',
+        ),
+    });
+  } catch (err) {
+    throw new ConfigError(at('filename'), `cannot open the log file "${filename}" for writing: ${describeFsError(err)}`);
+  }
 }
 
 /** Reads logging.json; a missing default file means "console at info", a missing explicit file is an error. */
@@ -130,36 +183,42 @@ export function configureLogging(file: string, explicit: boolean, baseDir = proc
   } else if (explicit) {
     throw new ConfigError({ file }, 'logging config file not found (--logging-config)');
   }
-  rootLevel = level(config.root?.level);
-  loggerLevels = Object.fromEntries(Object.entries(config.loggers ?? {}).map(([k, v]) => [k, level(v.level)]));
+  const newRootLevel = parseLevel(config.root?.level, { file, key: 'root.level' });
+  const newLoggerLevels = Object.fromEntries(
+    Object.entries(config.loggers ?? {}).map(([k, v]) => [k, parseLevel(v?.level, { file, key: `loggers.${k}.level` })]),
+  );
   const names = config.root?.handlers ?? Object.keys(config.handlers ?? {});
   const transports: winston.transport[] = [];
-  for (const name of names) {
-    const h = config.handlers?.[name];
-    if (!h) continue;
-    if (h.filename) {
-      const filename = path.resolve(path.dirname(resolved), h.filename);
-      transports.push(
-        new winston.transports.File({
-          filename,
-          level: level(h.level),
-          maxsize: h.maxBytes ?? 10 * 1024 * 1024,
-          maxFiles: (h.backupCount ?? 5) + 1,
-          tailable: true,
-        }),
-      );
-    } else {
-      transports.push(
-        new winston.transports.Console({
-          level: level(h.level),
-          // Logs go to stderr unless the config asks for stdout, so `--testmode > payloads.json` stays clean.
-          stderrLevels: h.stream === 'ext://sys.stdout' ? [] : ORDER,
-        }),
-      );
+  const files: RotatingLogFile[] = [];
+  try {
+    for (const name of names) {
+      const h = Object.hasOwn(config.handlers ?? {}, name) ? config.handlers![name] : undefined;
+      if (!h) throw new ConfigError({ file, key: 'root.handlers' }, `handler "${name}" is not defined under "handlers"`);
+      const handlerLevel = parseLevel(h.level, { file, key: `handlers.${name}.level` });
+      if (h.filename !== undefined) {
+        const logFile = openLogFile(name, h, file, path.dirname(resolved));
+        files.push(logFile);
+        transports.push(new winston.transports.Stream({ stream: logFile, level: handlerLevel }));
+      } else {
+        transports.push(
+          new winston.transports.Console({
+            level: handlerLevel,
+            // Logs go to stderr unless the config asks for stdout, so `--testmode > payloads.json` stays clean.
+            stderrLevels: h.stream === 'ext://sys.stdout' ? [] : ORDER,
+          }),
+        );
+      }
     }
+  } catch (err) {
+    for (const f of files) f.close();
+    throw err;
   }
   if (transports.length === 0) transports.push(new winston.transports.Console({ level: 'info', stderrLevels: ORDER }));
+  rootLevel = newRootLevel;
+  loggerLevels = newLoggerLevels;
   root.clear();
+  for (const f of logFiles) f.close();
+  logFiles = files;
   for (const t of transports) root.add(t);
 }
 
@@ -169,10 +228,13 @@ export function addLogTransport(t: winston.transport): () => void {
   return () => root.remove(t);
 }
 
-export async function flushLogs(): Promise<void> {
-  await Promise.all(
-    root.transports.map(
-      (t) => new Promise<void>((resolve) => (t instanceof winston.transports.File ? t.once('finish', () => resolve()) && t.end() : resolve())),
-    ),
-  );
+/**
+ * Waits, at most `timeoutMs`, until every line logged so far has been handed to its transport, then closes the log
+ * files. File lines are written synchronously, so this only drains winston's pipes; it never waits on the disk.
+ */
+export async function flushLogs(timeoutMs = LOG_FLUSH_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const pending = () => root.writableLength > 0 || root.readableLength > 0 || root.transports.some((t) => t.writableLength > 0);
+  while (pending() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (const f of logFiles) f.close();
 }

@@ -124,8 +124,9 @@ main(process.argv)
     return EXIT_BUG;
   })
   .then(async (code) => {
-    await flushLogs();
+    // The code is set before anything else can go wrong: a log that cannot be flushed must not turn it into 0.
     process.exitCode = code;
     // Lingering keep-alive sockets or workers must not keep a cron job alive.
     setTimeout(() => process.exit(code), 2000).unref();
+    await flushLogs();
   });

@@ -63,7 +63,7 @@ test('tampering is detected: an edited value and a value moved to another name b
 test('a file that is not ours is named in the error', async () => {
   const file = path.join(dir, 'x.enc');
   fs.writeFileSync(file, '{"hello": 1}');
-  await expect(store('p', file).get('a', 'b')).rejects.toThrow(new RegExp(`${file.replace(/[.]/g, '\\.')} is not a connector secrets file`));
+  await expect(store('p', file).get('a', 'b')).rejects.toThrow(`secrets file ${file} is damaged or not a connector secrets file: it has no "format": "connector-secrets"`);
   fs.writeFileSync(file, 'not json');
   await expect(store('p', file).get('a', 'b')).rejects.toBeInstanceOf(SecretStoreError);
 });
@@ -76,4 +76,92 @@ test('the default cost parameters are stored in the file and used on read', asyn
   expect(doc.kdf).toMatchObject({ name: 'scrypt', N: 32768, r: 8, p: 1 });
   expect(Buffer.from(doc.kdf.salt, 'base64')).toHaveLength(16);
   expect(await new FileStore({ file, passphrase: async () => 'pass', kdf: FAST_KDF }).get('a', 'b')).toBe('v1');
+});
+
+/** A valid file (new each time) written with FAST_KDF, then edited by `edit` as a hostile or clumsy hand would. */
+async function tampered(edit: (doc: any) => void): Promise<string> {
+  const file = path.join(dir, 'sub', 'secrets.enc');
+  fs.rmSync(file, { force: true });
+  await store().set('a', 'b', 'value-1');
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  edit(doc);
+  fs.writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+test('a truncated GCM tag (4 bytes, which Node would accept) is refused, for values and for the passphrase check', async () => {
+  const short = (sealed: { tag: string }) => (sealed.tag = Buffer.from(sealed.tag, 'base64').subarray(0, 4).toString('base64'));
+  let file = await tampered((doc) => short(doc.secrets.a.b));
+  await expect(store().get('a', 'b')).rejects.toThrow(`secrets file ${file} is damaged or not a connector secrets file: the authentication tag of the value of a/b is 4 bytes, not 16`);
+  file = await tampered((doc) => short(doc.check));
+  await expect(store().get('a', 'b')).rejects.toThrow(`secrets file ${file} is damaged or not a connector secrets file: the authentication tag of the passphrase check is 4 bytes, not 16`);
+});
+
+test('scrypt parameters from the file are bounded: a tampered header costs no memory or time', async () => {
+  const cases: Array<[object, RegExp]> = [
+    [{ N: 1 << 24, r: 8, p: 1 }, /N=16777216, r=8, p=1 are outside what connector writes \(N=32768, r=8, p=1; at most 256 MiB/],
+    [{ N: 1 << 15, r: 8, p: 1000 }, /N=32768, r=8, p=1000 are outside/],
+    [{ N: 1 << 17, r: 32, p: 1 }, /N=131072, r=32, p=1 are outside/],
+    [{ N: 1000, r: 8, p: 1 }, /N=1000, r=8, p=1 are not valid/],
+    [{ N: '32768', r: 8, p: 1 }, /N=32768, r=8, p=1 are not valid/],
+  ];
+  for (const [kdf, message] of cases) {
+    await tampered((doc) => Object.assign(doc.kdf, kdf));
+    const started = Date.now();
+    const err = await store().get('a', 'b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretStoreError);
+    expect((err as Error).message).toMatch(/is damaged or not a connector secrets file: scrypt parameters/);
+    expect((err as Error).message).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(1000);
+  }
+  // The largest r and p a file may ask for still work: what a later version may choose to write.
+  const file = path.join(dir, 'max.enc');
+  const max = new FileStore({ file, passphrase: async () => 'pp', kdf: { N: 1 << 10, r: 32, p: 16 } });
+  await max.set('a', 'b', 'v');
+  expect(await new FileStore({ file, passphrase: async () => 'pp' }).get('a', 'b')).toBe('v');
+});
+
+test('malformed files give one message naming the file, never a JavaScript error', async () => {
+  const edits: Array<[(doc: any) => void, string]> = [
+    [(doc) => (doc.kdf.salt = 5), 'the salt is not base64'],
+    [(doc) => (doc.kdf.salt = 'c2hvcnQ='), 'the salt is 5 bytes'],
+    [(doc) => delete doc.kdf, 'its key derivation is not scrypt'],
+    [(doc) => (doc.secrets = null), '"secrets" is not an object'],
+    [(doc) => (doc.secrets.a = 'x'), 'the entry for "a" is not an object'],
+    [(doc) => (doc.check = 'x'), 'the passphrase check is not an encrypted value'],
+    [(doc) => (doc.secrets.a.b = { iv: 1, tag: 'x', data: '' }), 'the IV of the value of a/b is not base64'],
+    [(doc) => (doc.secrets.a.b.iv = 'AAAA'), 'the IV of the value of a/b is 3 bytes, not 12'],
+    [(doc) => (doc.version = 2), 'version 2 is not supported (this connector reads version 1)'],
+  ];
+  for (const [edit, why] of edits) {
+    const file = await tampered(edit);
+    const err = await store().get('a', 'b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SecretStoreError);
+    expect((err as Error).message).toBe(`secrets file ${file} is damaged or not a connector secrets file: ${why}`);
+  }
+  for (const text of ['null', '[]', '"x"', '']) {
+    const file = path.join(dir, 'odd.enc');
+    fs.writeFileSync(file, text);
+    await expect(store('p', file).listAliases()).rejects.toBeInstanceOf(SecretStoreError);
+  }
+  // Not a regular file: refused at once instead of read forever (a directory, a device).
+  await expect(store('p', dir).get('a', 'b')).rejects.toThrow(`secrets file ${dir} is damaged or not a connector secrets file: it is not a regular file`);
+  if (fs.existsSync('/dev/zero')) await expect(store('p', '/dev/zero').get('a', 'b')).rejects.toThrow(/it is not a regular file/);
+  // A secrets file that cannot be written is a message too (here a file stands where its folder should be).
+  fs.writeFileSync(path.join(dir, 'blocker'), '');
+  await expect(store('p', path.join(dir, 'blocker', 'secrets.enc')).set('a', 'b', 'v')).rejects.toThrow(/cannot (read|write) secrets file .*blocker\/secrets\.enc: .*\(ENOTDIR\)/);
+});
+
+test('aliases and keys named like Object.prototype members are ordinary names', async () => {
+  const s = store();
+  expect(await s.get('constructor', 'name')).toBeUndefined();
+  await s.set('__proto__', 'polluted', 'v-proto');
+  await s.set('constructor', 'toString', 'v-ctor');
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  const fresh = store();
+  expect(await fresh.get('__proto__', 'polluted')).toBe('v-proto');
+  expect(await fresh.get('constructor', 'toString')).toBe('v-ctor');
+  expect(await fresh.listAliases()).toEqual(['__proto__', 'constructor']);
+  expect(await fresh.delete('__proto__', 'polluted')).toBe(true);
+  expect(await store().listAliases()).toEqual(['constructor']);
 });

@@ -1,7 +1,7 @@
 /**
  * An encrypted secrets file for headless servers with no keyring daemon.
  *
- * Format (JSON, mode 0600):
+ * Format (JSON, mode 0600; read as untrusted input, see format.ts):
  *   { format: 'connector-secrets', version: 1,
  *     kdf: { name: 'scrypt', salt, N, r, p },          // per-file random salt
  *     check: { iv, tag, data },                        // a known text, so a wrong passphrase is detected
@@ -12,37 +12,17 @@
  * Writes go to a temp file in the same directory, then rename: a crash never leaves half a file.
  */
 import crypto from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { describeFsError, makeDirectories } from '../../makeDirectories.js';
 import { SecretStoreError, type WritableSecretStore } from '../writable.js';
+import { checkKdf, damaged, DEFAULT_KDF, nameMap, parseSecretsFile, sealedParts, TAG_BYTES, type Kdf, type Sealed, type SecretsFile } from './format.js';
 
 export const PASSPHRASE_ENV = 'CONNECTOR_SECRETS_PASSPHRASE';
 export const SECRETS_FILE_ENV = 'CONNECTOR_SECRETS_FILE';
-
-interface Sealed {
-  iv: string;
-  tag: string;
-  data: string;
-}
-interface Kdf {
-  name: 'scrypt';
-  salt: string;
-  N: number;
-  r: number;
-  p: number;
-}
-interface SecretsFile {
-  format: 'connector-secrets';
-  version: 1;
-  kdf: Kdf;
-  check: Sealed;
-  secrets: Record<string, Record<string, Sealed>>;
-}
-
 const CHECK_TEXT = 'connector-secrets-check';
-/** scrypt cost: 2^15 x 8 uses 32 MiB and ~100 ms, OWASP's recommended minimum for scrypt. */
-const DEFAULT_KDF = { N: 1 << 15, r: 8, p: 1 };
 
 /** `~/.config/connector/secrets.enc` (XDG_CONFIG_HOME respected; %APPDATA% on Windows), or CONNECTOR_SECRETS_FILE. */
 export function defaultSecretsFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -75,13 +55,13 @@ export class FileStore implements WritableSecretStore {
     const sealed = doc?.secrets[alias]?.[key];
     if (!doc || !sealed) return undefined;
     const k = await this.unlock(doc);
-    return open(k, sealed, aad(alias, key), `the value of ${alias}/${key} in ${this.file} was altered`);
+    return open(k, sealed, aad(alias, key), this.file, `the value of ${alias}/${key}`);
   }
 
   async set(alias: string, key: string, value: string): Promise<void> {
     const doc = (await this.read()) ?? (await this.create());
     const k = await this.unlock(doc);
-    (doc.secrets[alias] ??= {})[key] = seal(k, value, aad(alias, key));
+    (doc.secrets[alias] ??= nameMap())[key] = seal(k, value, aad(alias, key));
     await this.write(doc);
   }
 
@@ -107,32 +87,26 @@ export class FileStore implements WritableSecretStore {
   private async read(): Promise<SecretsFile | undefined> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await readBounded(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new SecretStoreError('config', `cannot read secrets file ${this.file}: ${(err as Error).message}`, { cause: err });
+      if (err instanceof SecretStoreError) throw err;
+      throw new SecretStoreError('config', `cannot read secrets file ${this.file}: ${describeFsError(err)}`, { cause: err });
     }
-    let doc: SecretsFile;
-    try {
-      doc = JSON.parse(text) as SecretsFile;
-    } catch {
-      throw new SecretStoreError('config', `secrets file ${this.file} is not a connector secrets file (not JSON)`);
-    }
-    if (doc?.format !== 'connector-secrets' || doc.version !== 1 || doc.kdf?.name !== 'scrypt' || !doc.check || typeof doc.secrets !== 'object') {
-      throw new SecretStoreError('config', `secrets file ${this.file} is not a connector secrets file (version 1)`);
-    }
-    return doc;
+    return parseSecretsFile(text, this.file);
   }
 
   private async create(): Promise<SecretsFile> {
     const kdf: Kdf = { name: 'scrypt', salt: crypto.randomBytes(16).toString('base64'), ...(this.opts.kdf ?? DEFAULT_KDF) };
+    // What we write must be readable by the same bounds.
+    checkKdf(kdf, this.file);
     const key = await this.derive(kdf);
-    return { format: 'connector-secrets', version: 1, kdf, check: seal(key, CHECK_TEXT, 'check'), secrets: {} };
+    return { format: 'connector-secrets', version: 1, kdf, check: seal(key, CHECK_TEXT, 'check'), secrets: nameMap() };
   }
 
   private async unlock(doc: SecretsFile): Promise<Buffer> {
     const key = await this.derive(doc.kdf);
-    open(key, doc.check, 'check', `wrong passphrase for secrets file ${this.file} (check ${PASSPHRASE_ENV})`);
+    open(key, doc.check, 'check', this.file, 'the passphrase check', `wrong passphrase for secrets file ${this.file} (check ${PASSPHRASE_ENV})`);
     return key;
   }
 
@@ -145,8 +119,10 @@ export class FileStore implements WritableSecretStore {
         passphrase,
         Buffer.from(kdf.salt, 'base64'),
         32,
+        // Bounded by checkKdf; scrypt needs 128·N·r bytes plus a little.
         { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: 256 * kdf.N * kdf.r },
-        (err, buf) => (err ? reject(err) : resolve(buf)),
+        (err, buf) =>
+          err ? reject(new SecretStoreError('config', `cannot derive the key of secrets file ${this.file}: ${err.message}`)) : resolve(buf),
       ),
     );
     this.key = { salt: kdf.salt, key };
@@ -154,25 +130,49 @@ export class FileStore implements WritableSecretStore {
   }
 
   private async write(doc: SecretsFile): Promise<void> {
-    const dir = path.dirname(this.file);
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-    const handle = await fs.open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify(doc, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await fs.rename(temp, this.file);
+      await writeAtomically(this.file, `${JSON.stringify(doc, null, 2)}\n`);
     } catch (err) {
-      await fs.rm(temp, { force: true });
-      throw err;
+      throw new SecretStoreError('config', `cannot write secrets file ${this.file}: ${describeFsError(err)}`, { cause: err });
     }
-    // rename keeps the temp file's 0600; chmod covers a umask that narrowed nothing on exotic filesystems.
-    await fs.chmod(this.file, 0o600).catch(() => undefined);
   }
+}
+
+/** Our files are a few KB; a device, a FIFO or a huge file is not one of them and must not hang or fill memory. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+async function readBounded(file: string): Promise<string> {
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+  const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw damaged(file, 'it is not a regular file');
+    if (stat.size > MAX_FILE_BYTES) throw damaged(file, `it is ${stat.size} bytes, more than a secrets file ever is`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const dir = path.dirname(file);
+  makeDirectories(dir, 0o700);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(temp, file);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    throw err;
+  }
+  // rename keeps the temp file's 0600; chmod covers a umask that narrowed nothing on exotic filesystems.
+  await fs.chmod(file, 0o600).catch(() => undefined);
 }
 
 function aad(alias: string, key: string): string {
@@ -187,12 +187,17 @@ function seal(key: Buffer, text: string, additional: string): Sealed {
   return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
 }
 
-function open(key: Buffer, sealed: Sealed, additional: string, failure: string): string {
+/**
+ * Decrypts and authenticates one value. A value whose shape is wrong (short tag, bad IV) is "damaged"; one that
+ * fails authentication gets `failure` (a wrong passphrase for the check, an edited or moved value otherwise).
+ */
+function open(key: Buffer, sealed: Sealed, additional: string, file: string, what: string, failure = `${what} in ${file} was altered`): string {
+  const { iv, tag, data } = sealedParts(sealed, what, file);
   try {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(additional, 'utf8'));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
   } catch {
     throw new SecretStoreError('config', failure);
   }

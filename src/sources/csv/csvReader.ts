@@ -1,13 +1,16 @@
 /**
  * Streams rows of one or more CSV files as records keyed by the header row.
- * Differences from the original (listed in README): a UTF-8 BOM is removed from the first header, and a
- * malformed row is reported with its line number while the rest of the file is still read.
+ * Differences from the original (listed in README): a byte order mark is removed from the first header, and a
+ * malformed row is reported with its line number while the rest of the file is still read. Input that cannot be
+ * read correctly is never altered: a row with bytes that are not valid in the file's encoding fails (file:line),
+ * and a header that cannot be trusted (a repeated column, invalid bytes) stops the file before any row is read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
 import { ConfigError } from '../../errors.js';
 import type { RawRecord } from '../types.js';
+import { CsvParser, type CsvRecord } from './csvParser.js';
+import { CsvTextDecoder, describeInvalid, findInvalid } from './encodings.js';
 
 export interface CsvLocation {
   /** Absolute path of a file, or of a directory whose `*.csv` files are read in name order. */
@@ -23,10 +26,14 @@ export async function listCsvFiles(loc: CsvLocation): Promise<string[]> {
   }
   if (!stat?.isDirectory()) throw new Error(`"${loc.path}" is not a directory`);
   const names = await fs.promises.readdir(loc.path);
-  return names
-    .filter((n) => n.toLowerCase().endsWith('.csv'))
-    .sort()
-    .map((n) => path.join(loc.path, n));
+  const files: string[] = [];
+  for (const name of names.filter((n) => n.toLowerCase().endsWith('.csv')).sort()) {
+    const file = path.join(loc.path, name);
+    // Regular files only (symlinks followed): reading a FIFO named *.csv would wait forever.
+    if (!(await fs.promises.stat(file).catch(() => undefined))?.isFile()) throw new Error(`"${file}" is not a readable file`);
+    files.push(file);
+  }
+  return files;
 }
 
 export interface CsvRowError {
@@ -35,21 +42,106 @@ export interface CsvRowError {
   message: string;
 }
 
-/** Yields each row; rows csv-parse cannot read are passed to onBadRow and skipped. */
-export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => void): AsyncGenerator<RawRecord> {
-  const parser = fs.createReadStream(file).pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      relax_quotes: false,
-    }),
-  );
-  parser.on('skip', (err: Error & { lines?: number }) => {
-    onBadRow({ file, line: err.lines ?? 0, message: err.message.replace(/^Invalid Record Length: /, '') });
+/** A file that cannot be read at all (its header is unusable): the section fails, naming file and line. */
+export class CsvFileError extends Error {}
+
+/** Column names of a header row; unnamed columns ("a,,b", trailing commas) are kept as undefined and not read. */
+type Header = Array<string | undefined>;
+
+/** Records of a file as the parser finds them, decoded with `encoding`. */
+async function* parseFile(file: string, encoding: string): AsyncGenerator<{ record: CsvRecord; encoding: string }> {
+  const decoder = new CsvTextDecoder(encoding);
+  const parser = new CsvParser();
+  const stream = fs.createReadStream(file);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let text: string;
+      try {
+        text = decoder.write(chunk);
+      } catch (err) {
+        throw new CsvFileError(`${file}:1: ${(err as Error).message}`);
+      }
+      for (const record of parser.push(text)) yield { record, encoding: decoder.effectiveEncoding };
+    }
+    for (const record of [...parser.push(decoder.end()), ...parser.end()]) yield { record, encoding: decoder.effectiveEncoding };
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** Why a record's text cannot be trusted (bytes invalid in the encoding), naming the column; undefined if it can. */
+function invalidText(fields: string[], header: Header | undefined, encoding: string): string | undefined {
+  for (let i = 0; i < fields.length; i++) {
+    const bad = findInvalid(fields[i]);
+    if (!bad) continue;
+    const column = header?.[i] !== undefined ? `column ${JSON.stringify(header[i])}` : `column ${i + 1}`;
+    return `${describeInvalid(bad.unit, encoding)} in ${column} is not valid ${encoding}; set "encoding" for this section if the file is not ${encoding}`;
+  }
+  return undefined;
+}
+
+function readHeader(file: string, record: CsvRecord, encoding: string): Header {
+  const where = `${file}:${record.line}`;
+  if (record.error) throw new CsvFileError(`${where}: the header row is malformed: ${record.error}`);
+  const invalid = invalidText(record.fields, undefined, encoding);
+  if (invalid) throw new CsvFileError(`${where}: the header row cannot be read: ${invalid}`);
+  if (record.fields.some((f) => f.includes('\0'))) {
+    throw new CsvFileError(`${where}: the header row contains NUL characters; if the file is UTF-16, set encoding = utf-16le`);
+  }
+  const header: Header = [];
+  const seen = new Map<string, number>();
+  record.fields.forEach((raw, i) => {
+    const name = raw.trim();
+    if (name === '') return header.push(undefined);
+    const first = seen.get(name);
+    // Silently keeping one of the two would push the other column's values under this name.
+    if (first !== undefined) throw new CsvFileError(`${where}: column ${JSON.stringify(name)} appears twice in the header (columns ${first + 1} and ${i + 1}); rename one`);
+    seen.set(name, i);
+    header.push(name);
   });
-  for await (const row of parser as AsyncIterable<RawRecord>) yield row;
+  return header;
+}
+
+function toRow(header: Header, fields: string[]): RawRecord {
+  const row: RawRecord = {};
+  header.forEach((name, i) => {
+    if (name !== undefined) row[name] = fields[i];
+  });
+  return row;
+}
+
+/** Reads only the header of `file` (to refuse a bad one before any file of the section is read); throws CsvFileError. */
+export async function checkCsvHeader(file: string, encoding: string): Promise<string[]> {
+  for await (const { record, encoding: used } of parseFile(file, encoding)) {
+    return readHeader(file, record, used).filter((n): n is string => n !== undefined);
+  }
+  return [];
+}
+
+/** Yields each row; rows that cannot be read correctly are passed to onBadRow and skipped. */
+export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => void, encoding = 'utf-8'): AsyncGenerator<RawRecord> {
+  let header: Header | undefined;
+  for await (const { record, encoding: used } of parseFile(file, encoding)) {
+    if (!header) {
+      header = readHeader(file, record, used);
+      continue;
+    }
+    const bad = (message: string) => onBadRow({ file, line: record.line, message });
+    if (record.error) {
+      bad(record.error);
+      continue;
+    }
+    const invalid = invalidText(record.fields, header, used);
+    if (invalid) {
+      bad(invalid);
+      continue;
+    }
+    if (record.fields.length !== header.length) {
+      bad(`the header has ${header.length} columns, this row has ${record.fields.length}`);
+      continue;
+    }
+    yield toRow(header, record.fields);
+  }
 }
 
 /** Resolves `filename` / `directory` (mutually exclusive, one required) against the config's folder. */
