@@ -4,6 +4,7 @@
  * The device's Jamf id is `event.jssID`; newer Jamf Pro versions nest it for some events
  * (`event.computer.jssID` in ComputerCheckIn and ComputerPolicyFinished). https://developer.jamf.com/jamf-pro/docs/webhooks-1
  */
+import { jsonWebhookParser } from '../jsonWebhook.js';
 import type { WebhookDescriptor } from '../types.js';
 import type { casperSettings, SyncType } from './settings.js';
 
@@ -21,48 +22,21 @@ export const DEVICE_EVENTS: Readonly<Record<string, SyncType>> = {
   MobileDeviceUnEnrolled: 'mobiledevices',
 };
 
+/** The original server's shape of a parsed body (kept for its tests): `device` with Jamf's sync type. */
 export type ParsedWebhook =
   | { kind: 'device'; event: string; deviceType: SyncType; id: number }
   | { kind: 'unsupported'; event: string }
   | { kind: 'invalid'; reason: string };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A Jamf id is a positive integer; Jamf sends a number, but a numeric string is accepted too. */
-function jamfId(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
-
-function deviceIdOf(event: Record<string, unknown>): number | undefined {
-  for (const nested of [event, event.computer, event.mobileDevice]) {
-    if (!isObject(nested)) continue;
-    const id = jamfId(nested.jssID);
-    if (id !== undefined) return id;
-  }
-  return undefined;
-}
+const parse = jsonWebhookParser({
+  sender: 'Jamf Pro', eventAt: 'webhook.webhookEvent', recordAt: 'event', idAt: ['jssID', 'computer.jssID', 'mobileDevice.jssID'],
+  events: DEVICE_EVENTS, ids: 'positive-integer', notJsonHint: "set the Jamf webhook's content type to JSON",
+});
 
 /** Parses a request body; never throws. */
 export function parseWebhook(body: string): ParsedWebhook {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch (err) {
-    return { kind: 'invalid', reason: `the body is not JSON (${(err as Error).message}); set the Jamf webhook's content type to JSON` };
-  }
-  if (!isObject(payload) || !isObject(payload.webhook) || typeof payload.webhook.webhookEvent !== 'string') {
-    return { kind: 'invalid', reason: 'not a Jamf Pro webhook: "webhook.webhookEvent" is missing' };
-  }
-  const event = payload.webhook.webhookEvent;
-  const deviceType = Object.hasOwn(DEVICE_EVENTS, event) ? DEVICE_EVENTS[event] : undefined;
-  if (!deviceType) return { kind: 'unsupported', event };
-  if (!isObject(payload.event)) return { kind: 'invalid', reason: `${event}: "event" is missing` };
-  const id = deviceIdOf(payload.event);
-  if (id === undefined) return { kind: 'invalid', reason: `${event}: "event.jssID" is missing or not a positive whole number` };
-  return { kind: 'device', event, deviceType, id };
+  const parsed = parse(body);
+  return parsed.kind === 'record' ? { kind: 'device', event: parsed.event, deviceType: parsed.recordKind as SyncType, id: parsed.id as number } : parsed;
 }
 
 const NOUNS: Readonly<Record<SyncType, string>> = { computers: 'computer', mobiledevices: 'mobile device' };
@@ -72,10 +46,7 @@ export const casperWebhook: WebhookDescriptor<typeof casperSettings> = {
   sender: 'Jamf Pro',
   events: DEVICE_EVENTS,
   nouns: NOUNS,
-  parse(body) {
-    const parsed = parseWebhook(body);
-    return parsed.kind === 'device' ? { kind: 'record', event: parsed.event, recordKind: parsed.deviceType, id: parsed.id } : parsed;
-  },
+  parse,
   recordKind: (settings) => settings.sync_type,
   sectionFor: (kind) => `a section with sync_type = ${kind}`,
   auth: ({ webhook_token, webhook_username, webhook_password, allowed_ips }) => ({ webhook_token, webhook_username, webhook_password, allowed_ips }),
