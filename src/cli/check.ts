@@ -35,7 +35,10 @@ export async function check(sectionNames: string[], opts: CommonOptions, signal:
       print(`OK     [${rt.section.name}] ${detail}`);
     } catch (err) {
       failures++;
-      print(`FAILED [${rt.section.name}] ${errorMessage(err)}`);
+      // Most errors already start with the section (HTTP errors, ConfigErrors of a source): say it once.
+      const own = `[${rt.section.name}] `;
+      const message = errorMessage(err);
+      print(`FAILED ${own}${message.startsWith(own) ? message.slice(own.length) : message}`);
     } finally {
       await rt.close();
     }

@@ -192,7 +192,7 @@ export class HttpClient implements HttpClientLike {
         if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {
           return response;
         }
-        const said = scrub(serverErrorText(response.text, this.own.errorText, response.status), secrets);
+        const said = scrub(serverErrorText(response.text, this.own.errorText, response.status, response.headers), secrets);
         const message = `${where} failed: HTTP ${response.status}${said ? `: ${said}` : ''}`;
         const details = {
           section: this.shared.section,

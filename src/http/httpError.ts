@@ -87,11 +87,16 @@ const MAX_SERVER_TEXT = 300;
  * The server's own explanation: what the API's extractor finds (Okta's errorSummary, Graph's error.message), else
  * JSON error/message/detail when present, else the body text (an HTML page loses its tags); 300 chars at most.
  */
-export function serverErrorText(body: string, extract?: (body: string, status: number) => string | undefined, status = 0): string {
+export function serverErrorText(
+  body: string,
+  extract?: (body: string, status: number, headers: Record<string, string | string[] | undefined>) => string | undefined,
+  status = 0,
+  headers: Record<string, string | string[] | undefined> = {},
+): string {
   let text = body;
   let custom: string | undefined;
   try {
-    custom = extract?.(body, status);
+    custom = extract?.(body, status, headers);
   } catch {
     custom = undefined;
   }

@@ -55,8 +55,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Extracts the server's own explanation from an error body (Okta's errorSummary, Graph's error.message). */
-export type ErrorTextExtractor = (body: string, status: number) => string | undefined;
+/**
+ * Extracts the server's own explanation from an error response: the body (Okta's errorSummary, Graph's
+ * error.message) or a header (BambooHR's X-BambooHR-Error-Message).
+ */
+export type ErrorTextExtractor = (body: string, status: number, headers: HttpResponse['headers']) => string | undefined;
 
 /** A request that failed for good (after retries and re-authentication), as a source may explain it. */
 export interface FailedRequest {

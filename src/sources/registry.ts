@@ -2,18 +2,22 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { okta } from './okta/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  bamboohr,
   casper,
   csv_assets: csvAssets,
   csv_users: csvUsers,
   ldap,
   ldap_assets: ldapAssets,
+  okta,
   sccm,
 };
 

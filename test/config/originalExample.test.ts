@@ -13,17 +13,19 @@ const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 
 test('every supported section of the original example validates once its placeholders are filled in', async () => {
   // The template sets both filename and directory and an LDAP username without password: an admin keeps one
-  // of the first two and adds the password (or stores it with strongbox), as with the original.
+  // of the first two and adds the password (or stores it with strongbox), as with the original; BambooHR's
+  // system_name placeholder is replaced by a company subdomain.
   const text = fs
     .readFileSync(fixture, 'utf8')
     .replace(/^directory = .*$/gm, 'directory =')
-    .replace(/^(username = cn=read-only-admin,dc=example,dc=com\npassword =)$/gm, '$1 secret-pw');
+    .replace(/^(username = cn=read-only-admin,dc=example,dc=com\npassword =)$/gm, '$1 secret-pw')
+    .replace('system_name = YOUR BambooHR SYSTEM NAME', 'system_name = acme');
   const file = path.join(tempDir(), 'config.ini');
   fs.writeFileSync(file, text);
-  const sections = ['csv_assets', 'csv_users', 'ldap', 'ldap_assets', 'casper', 'sccm'];
+  const sections = ['csv_assets', 'csv_users', 'ldap', 'ldap_assets', 'casper', 'sccm', 'okta', 'bamboohr'];
   const config = await loadConfig(file, { sections, requireEnabled: false });
   expect(config.sections.map((s) => s.name)).toEqual(sections);
-  // Unsupported sources (airwatch, okta, ...) are disabled in the template: no warning noise every night.
+  // Unsupported sources (airwatch, servicenow, ...) are disabled in the template: no warning noise every night.
   expect(config.warnings).toEqual([]);
   const runtimes = createRuntimes(config, { signal: new AbortController().signal, workers: 2 });
   expect(runtimes).toHaveLength(sections.length);
@@ -34,10 +36,10 @@ test('every supported section of the original example validates once its placeho
 });
 
 test('an enabled section of a source this version lacks is a warning when not run, an error when named', async () => {
-  const text = fs.readFileSync(fixture, 'utf8').replace('[okta]\nenable = False', '[okta]\nenable = True');
+  const text = fs.readFileSync(fixture, 'utf8').replace('[airwatch]\nenable = False', '[airwatch]\nenable = True');
   const file = path.join(tempDir(), 'config.ini');
   fs.writeFileSync(file, text);
   const config = await loadConfig(file, { sections: [], requireEnabled: true });
-  expect(config.warnings).toEqual([expect.stringMatching(/\[okta\]: section type "okta" is not supported by this version; ignored/)]);
-  await expect(loadConfig(file, { sections: ['okta'], requireEnabled: true })).rejects.toThrow(/\[okta\]: unknown section type "okta"; known types: casper, csv_assets/);
+  expect(config.warnings).toEqual([expect.stringMatching(/\[airwatch\]: section type "airwatch" is not supported by this version; ignored/)]);
+  await expect(loadConfig(file, { sections: ['airwatch'], requireEnabled: true })).rejects.toThrow(/\[airwatch\]: unknown section type "airwatch"; known types: .*casper, csv_assets/);
 });
