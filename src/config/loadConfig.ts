@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, ConfigErrors, errorMessage, TransientError } from '../errors.js';
 import { getBuiltinConverter } from '../converters/index.js';
+import type { Converter } from '../converters/types.js';
 import { getLogger, redactor } from '../logging.js';
 import { oomnitzaSettings, type OomnitzaSettings } from '../oomnitza/settings.js';
 import { parseConverterSpec, parseMappingValue, type FieldMappings } from '../records.js';
@@ -35,6 +36,11 @@ export interface SectionConfig {
   settingText: Record<string, string>;
   /** `mapping.X` lines, in file order, field names upper-cased as in the original. */
   iniMappings: FieldMappings;
+  /**
+   * Built-in converters prepared when the config loaded (params checked, files read; see ConverterPrepare), by
+   * the converter spec as written (`mac_model_from_sn:table=models.csv`). Null prototype: specs are user text.
+   */
+  converters: Record<string, Converter>;
   filter?: SnippetSource;
   file: string;
   line: number;
@@ -217,6 +223,12 @@ async function readSection(
   }
 
   const iniMappings: FieldMappings = {};
+  const converters: Record<string, Converter> = Object.create(null);
+  const prepare = (spec: string) => {
+    const { name, params } = parseConverterSpec(spec);
+    const builtin = getBuiltinConverter(name);
+    if (builtin?.prepare && !(spec in converters)) converters[spec] = builtin.prepare(params, { configDir: path.dirname(path.resolve(file)) });
+  };
   for (const entry of section.entries.values()) {
     if (!entry.key.startsWith('mapping.')) continue;
     // As the original: the field is the part after "mapping.", upper-cased (`mapping.serial_number` -> SERIAL_NUMBER).
@@ -229,6 +241,7 @@ async function readSection(
         if (!getBuiltinConverter(name) && !customConverters.has(name)) {
           throw new Error(`unknown converter "${name}" (define it in [converters] or use a built-in one)`);
         }
+        prepare(mapping.converter);
       }
       if (mapping.setting && !(mapping.setting in own.text) && !(mapping.setting in common.text) && !section.entries.has(mapping.setting)) {
         throw new Error(`"setting": "${mapping.setting}" is not a setting of this section`);
@@ -236,6 +249,14 @@ async function readSection(
       iniMappings[field] = mapping;
     } catch (err) {
       errors.push(new ConfigError(loc, errorMessage(err)));
+    }
+  }
+
+  for (const spec of Object.values(plugin.defaultConverters ?? {})) {
+    try {
+      prepare(spec);
+    } catch (err) {
+      errors.push(new ConfigError({ file, line: section.line, section: section.name }, `default converter "${spec}": ${errorMessage(err)}`));
     }
   }
 
@@ -265,6 +286,7 @@ async function readSection(
     common: c,
     settingText,
     iniMappings,
+    converters,
     filter,
     file,
     line: section.line,
