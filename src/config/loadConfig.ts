@@ -77,7 +77,7 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Confi
   const doc = parseIni(text, file);
   const errors: ConfigError[] = [];
   const warnings: string[] = [];
-  const dir = path.dirname(path.resolve(file));
+  const dir = configDirOf(doc);
 
   const converters = readConverters(doc, errors);
   const customNames = new Set(converters.map((c) => c.name));
@@ -125,6 +125,11 @@ function isEnabled(section: IniSection): boolean {
   } catch {
     return false;
   }
+}
+
+/** Relative paths in the INI (cacert_file, filename, table=...) resolve against its folder. */
+function configDirOf(doc: IniDocument): string {
+  return path.dirname(path.resolve(doc.file));
 }
 
 export function sectionType(name: string): string {
@@ -178,7 +183,7 @@ async function secretsFor(doc: IniDocument, section: IniSection, errors: ConfigE
 
 async function readOomnitza(doc: IniDocument, section: IniSection, errors: ConfigError[], warnings: string[]): Promise<OomnitzaSettings> {
   const secrets = await secretsFor(doc, section, errors);
-  const where = { file: doc.file, section: 'oomnitza', sectionLine: section.line };
+  const where = { file: doc.file, section: 'oomnitza', sectionLine: section.line, configDir: configDirOf(doc) };
   const v = validateSettings(oomnitzaSettings, section.entries, secrets, where);
   errors.push(...v.errors);
   warnUnknown(doc, section, new Set(Object.keys(oomnitzaSettings)), warnings);
@@ -207,7 +212,7 @@ async function readSection(
     return undefined;
   }
   const secrets = await secretsFor(doc, section, errors);
-  const where = { file, section: section.name, sectionLine: section.line };
+  const where = { file, section: section.name, sectionLine: section.line, configDir: configDirOf(doc) };
   const own = validateSettings(plugin.settings, section.entries, secrets, where);
   const common = validateSettings(commonSettings, section.entries, secrets, where);
   const before = errors.length;
@@ -222,17 +227,24 @@ async function readSection(
     errors.push(new ConfigError({ file, line: section.entries.get('update_only')?.line, section: section.name, key: 'update_only' }, 'insert_only and update_only cannot both be True'));
   }
 
-  const iniMappings: FieldMappings = {};
+  // Null prototypes: field names, converter specs and setting names are the admin's text ("constructor" included).
+  const iniMappings: FieldMappings = Object.create(null);
   const converters: Record<string, Converter> = Object.create(null);
   const prepare = (spec: string) => {
     const { name, params } = parseConverterSpec(spec);
     const builtin = getBuiltinConverter(name);
-    if (builtin?.prepare && !(spec in converters)) converters[spec] = builtin.prepare(params, { configDir: path.dirname(path.resolve(file)) });
+    if (builtin?.prepare && !(spec in converters)) converters[spec] = builtin.prepare(params, { configDir: configDirOf(doc) });
   };
   for (const entry of section.entries.values()) {
     if (!entry.key.startsWith('mapping.')) continue;
     // As the original: the field is the part after "mapping.", upper-cased (`mapping.serial_number` -> SERIAL_NUMBER).
-    const field = entry.key.split('.')[1].toUpperCase();
+    const rest = entry.key.slice('mapping.'.length);
+    if (!rest || rest.includes('.') || /\s/.test(rest)) {
+      errors.push(new ConfigError({ file, line: entry.line, section: section.name, key: entry.key },
+        `"${entry.key}" does not name one Oomnitza field: write mapping.FIELD = <source> (e.g. mapping.SERIAL_NUMBER = serial)`));
+      continue;
+    }
+    const field = rest.toUpperCase();
     const loc = { file, line: entry.line, section: section.name, key: `mapping.${field}` };
     try {
       const mapping = parseMappingValue(entry.value);
@@ -243,7 +255,7 @@ async function readSection(
         }
         prepare(mapping.converter);
       }
-      if (mapping.setting && !(mapping.setting in own.text) && !(mapping.setting in common.text) && !section.entries.has(mapping.setting)) {
+      if (mapping.setting && !Object.hasOwn(own.text, mapping.setting) && !Object.hasOwn(common.text, mapping.setting) && !section.entries.has(mapping.setting)) {
         throw new Error(`"setting": "${mapping.setting}" is not a setting of this section`);
       }
       iniMappings[field] = mapping;
@@ -274,7 +286,7 @@ async function readSection(
   if (errors.length > before) return undefined;
 
   // Values the admin wrote but the schema does not know (e.g. for `{"setting": "x"}`) still count as text.
-  const settingText: Record<string, string> = {};
+  const settingText: Record<string, string> = Object.create(null);
   for (const e of section.entries.values()) if (!e.key.startsWith('mapping.')) settingText[e.key] = e.value;
   Object.assign(settingText, common.text, own.text, secrets);
 
@@ -290,7 +302,7 @@ async function readSection(
     filter,
     file,
     line: section.line,
-    lines: Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.line])),
+    lines: Object.assign(Object.create(null), Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.line]))),
   };
 }
 

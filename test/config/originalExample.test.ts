@@ -14,11 +14,14 @@ const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 test('every supported section of the original example validates once its placeholders are filled in', async () => {
   // The template sets both filename and directory and an LDAP username without password: an admin keeps one
   // of the first two and adds the password (or stores it with strongbox), as with the original.
+  // The CSV files must exist (paths are checked when the config loads): the admin's exports replace the placeholders.
+  const dir = tempDir({ 'assets.csv': 'serial\n', 'users.csv': 'user\n' });
   const text = fs
     .readFileSync(fixture, 'utf8')
     .replace(/^directory = .*$/gm, 'directory =')
+    .replace(/^filename = \/some\/path\/to\/file\//gm, 'filename = ')
     .replace(/^(username = cn=read-only-admin,dc=example,dc=com\npassword =)$/gm, '$1 secret-pw');
-  const file = path.join(tempDir(), 'config.ini');
+  const file = path.join(dir, 'config.ini');
   fs.writeFileSync(file, text);
   const sections = ['csv_assets', 'csv_users', 'ldap', 'ldap_assets', 'casper', 'sccm'];
   const config = await loadConfig(file, { sections, requireEnabled: false });

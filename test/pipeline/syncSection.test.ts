@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/runCli.js';
 
 async function setup(oom: FakeOomnitza, workers: number) {
   const ini = `[oomnitza]\nurl = ${oom.url}\napi_token = ${oom.token}\n\n[csv_assets]\nenable = True\nfilename = unused.csv\nbatch_size = 10\nmapping.SERIAL_NUMBER = serial\n`;
-  const dir = tempDir({ 'config.ini': ini });
+  const dir = tempDir({ 'config.ini': ini, 'unused.csv': 'serial\n' });
   const config = await loadConfig(path.join(dir, 'config.ini'), { sections: ['csv_assets'], requireEnabled: true });
   const signal = new AbortController().signal;
   const [rt] = createRuntimes(config, { signal, workers });
