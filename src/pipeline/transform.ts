@@ -116,7 +116,8 @@ export class Transformer {
 
   /** Values, built-in converters; custom converters are filled in later. */
   private mapHost(record: RawRecord): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    // Null prototype: field names are user text ("__proto__" must be a key, not the prototype).
+    const out: Record<string, unknown> = Object.create(null);
     for (const p of this.plan) {
       let v = p.value(record);
       if (v === undefined) v = null;

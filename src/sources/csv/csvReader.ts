@@ -37,10 +37,11 @@ export interface CsvRowError {
 
 /** Yields each row; rows csv-parse cannot read are passed to onBadRow and skipped. */
 export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => void): AsyncGenerator<RawRecord> {
+  // Rows come as arrays and become records here: csv-parse's own records are plain objects, in which a column
+  // named "__proto__" vanishes. Every row still must have as many fields as the header.
   const parser = fs.createReadStream(file).pipe(
     parse({
       bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
       skip_empty_lines: true,
       skip_records_with_error: true,
       relax_quotes: false,
@@ -49,7 +50,20 @@ export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => v
   parser.on('skip', (err: Error & { lines?: number }) => {
     onBadRow({ file, line: err.lines ?? 0, message: err.message.replace(/^Invalid Record Length: /, '') });
   });
-  for await (const row of parser as AsyncIterable<RawRecord>) yield row;
+  let header: string[] | undefined;
+  for await (const cells of parser as AsyncIterable<string[]>) {
+    if (header) yield recordOf(header, cells);
+    else header = cells.map((h) => h.trim());
+  }
+}
+
+/** A null-prototype record: column names are the export's text ("constructor", "__proto__" included). */
+function recordOf(header: string[], cells: string[]): RawRecord {
+  const record: RawRecord = Object.create(null);
+  header.forEach((name, i) => {
+    record[name] = cells[i];
+  });
+  return record;
 }
 
 /** Resolves `filename` / `directory` (mutually exclusive, one required) against the config's folder. */
