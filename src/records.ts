@@ -23,7 +23,10 @@ export interface FieldMapping {
   required?: boolean;
 }
 
-/** Ordered: field order in pushed records follows insertion order, as in the original. */
+/**
+ * Ordered: field order in pushed records follows insertion order, as in the original. Field names are user text:
+ * build these with a null prototype (Object.create(null)) so that "constructor" or "__proto__" stay plain keys.
+ */
 export type FieldMappings = Record<string, FieldMapping>;
 
 const KNOWN_KEYS = new Set(['source', 'converter', 'setting', 'hardcoded', 'required', 'type']);
@@ -70,8 +73,9 @@ export type ConverterParams = Record<string, string | true>;
 /** `date_format:format=%Y-%m-%d|utc` -> { name: 'date_format', params: { format: '%Y-%m-%d', utc: true } } */
 export function parseConverterSpec(spec: string): { name: string; params: ConverterParams } {
   const colon = spec.indexOf(':');
-  if (colon < 0) return { name: spec.trim(), params: {} };
-  const params: ConverterParams = {};
+  // Null prototype: argument names are the admin's text, and `params.constructor` must not be Object's.
+  const params: ConverterParams = Object.create(null);
+  if (colon < 0) return { name: spec.trim(), params };
   for (const arg of spec.slice(colon + 1).split('|')) {
     const eq = arg.indexOf('=');
     if (eq < 0) params[arg] = true;
@@ -101,9 +105,10 @@ export function getPath(data: unknown, path: string): unknown {
 
 /** Applies later mappings over earlier ones key by key, as the original merges INI over server/default. */
 export function mergeMappings(...layers: FieldMappings[]): FieldMappings {
-  const out: FieldMappings = {};
+  // Null prototype: a field named "__proto__" or "constructor" is a field like any other.
+  const out: FieldMappings = Object.create(null);
   for (const layer of layers) {
-    for (const [field, m] of Object.entries(layer)) out[field] = { ...(out[field] ?? {}), ...m };
+    for (const [field, m] of Object.entries(layer)) out[field] = { ...(Object.hasOwn(out, field) ? out[field] : {}), ...m };
   }
   return out;
 }

@@ -14,8 +14,20 @@ export interface CommonOptions {
 }
 
 function positiveInt(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number above 0');
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number above 0');
+  return n;
+}
+
+/**
+ * Upper bound of --workers. Each worker is one request in flight to Oomnitza and one batch held in memory; far more
+ * than the HTTP pool's connections would only queue inside it, where read-ahead is no longer held back.
+ */
+export const MAX_WORKERS = 64;
+
+function workerCount(raw: string): number {
+  const n = positiveInt(raw);
+  if (n > MAX_WORKERS) throw new InvalidArgumentError(`must be between 1 and ${MAX_WORKERS}`);
   return n;
 }
 
@@ -24,7 +36,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--ini <file>', 'config file to use', './config.ini')
     .option('--logging-config <file>', 'logging config file to use', './logging.json')
     .addOption(new Option('--record-count <n>', 'stop after this many records per section').argParser(positiveInt))
-    .addOption(new Option('--workers <n>', 'concurrent push requests to Oomnitza').argParser(positiveInt).default(2))
+    .addOption(new Option('--workers <n>', `concurrent push requests to Oomnitza (1-${MAX_WORKERS})`).argParser(workerCount).default(2))
     .option('--show-mappings', 'print the field mappings in effect for each section', false)
     .option('--testmode', 'print the records that would be sent; send nothing', false)
     .option('--save-data', 'save source records and payloads as JSON under ./save_data/', false);

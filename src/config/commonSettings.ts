@@ -16,16 +16,19 @@ export const SSL_PROTOCOLS = ['', 'ssl', 'sslv23', 'sslv3', 'tls', 'tls1', 'tls1
 export function secretBackendSettings() {
   const text = (description: string) => setting.string({ description });
   return {
-    vault_kv_version: text('HashiCorp Vault KV engine version: 1, 2, or empty to detect.'),
+    vault_kv_version: setting.choice(['', '1', '2'] as const, { default: '', description: 'HashiCorp Vault KV engine version: 1, 2, or empty to detect.' }),
     vault_mount: text('Vault mount of the KV engine (default secret).'),
     vault_path: text('Vault path of the secret under the mount (default: the vault_alias).'),
     vault_namespace: text('Vault Enterprise namespace.'),
-    vault_verify_ssl: text('Verify the Vault server certificate (default True).'),
-    vault_cacert_file: text('PEM CA file for the Vault or Conjur server.'),
-    vault_credentials_backend: text('Where vault_url/vault_token are kept: keyring (default), env or file.'),
+    vault_verify_ssl: setting.bool({ default: true, description: 'Verify the Vault server certificate (default True).' }),
+    vault_cacert_file: setting.path({ mustExist: 'file', description: 'PEM CA file for the Vault or Conjur server.' }),
+    vault_credentials_backend: setting.choice(['keyring', 'env', 'file'] as const, {
+      default: 'keyring',
+      description: 'Where vault_url/vault_token are kept: keyring (default), env or file.',
+    }),
     cyberark_account: text('CyberArk Conjur account (default: the vault_alias).'),
     cyberark_login: text('CyberArk Conjur login (default admin).'),
-    secrets_file: text('Encrypted secrets file used by vault_backend = file.'),
+    secrets_file: setting.path({ mustExist: 'file', description: 'Encrypted secrets file used by vault_backend = file.' }),
   };
 }
 
@@ -55,6 +58,13 @@ function converterOutcomeSettings() {
   };
 }
 
+/** Node.js and OpenSSL 3 have no SSLv3 (src/http/tls.ts): say so when the config loads, not when connecting. */
+function supportedProtocol(value: string): void {
+  if (value === 'sslv3') {
+    throw new Error('sslv3 is not supported: Node.js and OpenSSL 3 no longer implement SSLv2/SSLv3. Use ssl (negotiate) or tls1.2');
+  }
+}
+
 export const commonSettings = {
   enable: setting.bool({ default: false, description: 'Set to True to run this section with `connector upload`.' }),
   sync_field: setting.list({
@@ -63,10 +73,11 @@ export const commonSettings = {
   insert_only: setting.bool({ description: 'Only create records in Oomnitza; never update existing ones.' }),
   update_only: setting.bool({ description: 'Only update existing records in Oomnitza; never create new ones.' }),
   verify_ssl: setting.bool({ default: true, description: 'Verify the TLS certificate of the source. False accepts self-signed certificates.' }),
-  cacert_file: setting.string({ description: 'PEM file with the CA certificate(s) that signed the source\'s certificate.' }),
-  cacert_dir: setting.string({ description: 'Folder of PEM CA certificates (*.pem, *.crt) trusted in addition to cacert_file.' }),
+  cacert_file: setting.path({ mustExist: 'file', description: 'PEM file with the CA certificate(s) that signed the source\'s certificate.' }),
+  cacert_dir: setting.path({ mustExist: 'dir', description: 'Folder of PEM CA certificates (*.pem, *.crt) trusted in addition to cacert_file.' }),
   ssl_protocol: setting.choice(SSL_PROTOCOLS, {
     default: '',
+    check: supportedProtocol,
     description: 'Force a TLS protocol version: ssl, sslv23 (negotiate), tls, tls1, tls1.1, tls1.2, tls1.3.',
   }),
   use_server_map: setting.bool({ default: true, description: 'Load the field mappings stored in Oomnitza for this source.' }),

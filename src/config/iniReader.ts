@@ -5,6 +5,8 @@
  * - An indented line continues the previous value (multi-line `[converters]` entries and `recordfilter`).
  * - An inline `;` comment counts only when the first `;` of the value follows whitespace.
  * - `""` means the empty string; `%` is literal (no interpolation).
+ * - A section or a key (within a section) written twice is an error naming both lines, as Python's strict
+ *   ConfigParser (the default since Python 3.2) refuses them: a silent "last one wins" hides a mistake.
  * The `ini` package cannot read continuation lines, hence this reader. Every entry keeps its line number
  * so that configuration errors can point at `file:line`.
  */
@@ -61,8 +63,13 @@ export function parseIni(text: string, file = 'config.ini'): IniDocument {
     if (header) {
       finish();
       const name = header.groups!.name.trim();
-      current = sections.get(name) ?? { name, line, entries: new Map() };
-      sections.set(name, current);
+      const first = sections.get(name);
+      current = { name, line, entries: new Map() };
+      if (first) {
+        errors.push(new ConfigError({ file, line, section: name }, `section [${name}] appears twice (first at line ${first.line}); merge the two`));
+      } else {
+        sections.set(name, current);
+      }
       return;
     }
     if (!current) {
@@ -79,7 +86,12 @@ export function parseIni(text: string, file = 'config.ini'): IniDocument {
     finish();
     const key = option.groups!.key.trim().toLowerCase();
     const entry: IniEntry = { key, value: cleanValue(option.groups!.value), line, valueLine: line };
-    current.entries.set(key, entry);
+    const earlier = current.entries.get(key);
+    if (earlier) {
+      errors.push(new ConfigError({ file, line, section: current.name, key }, `${key} is set twice in this section (first at line ${earlier.line}); keep one`));
+    } else {
+      current.entries.set(key, entry);
+    }
     continued = { entry, lines: [entry.value] };
   });
   finish();

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, ConfigErrors, errorMessage, TransientError } from '../errors.js';
 import { getBuiltinConverter } from '../converters/index.js';
+import type { Converter } from '../converters/types.js';
 import { getLogger, redactor } from '../logging.js';
 import { oomnitzaSettings, type OomnitzaSettings } from '../oomnitza/settings.js';
 import { parseConverterSpec, parseMappingValue, type FieldMappings } from '../records.js';
@@ -35,6 +36,11 @@ export interface SectionConfig {
   settingText: Record<string, string>;
   /** `mapping.X` lines, in file order, field names upper-cased as in the original. */
   iniMappings: FieldMappings;
+  /**
+   * Built-in converters prepared when the config loaded (params checked, files read; see ConverterPrepare), by
+   * the converter spec as written (`mac_model_from_sn:table=models.csv`). Null prototype: specs are user text.
+   */
+  converters: Record<string, Converter>;
   filter?: SnippetSource;
   file: string;
   line: number;
@@ -71,7 +77,7 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Confi
   const doc = parseIni(text, file);
   const errors: ConfigError[] = [];
   const warnings: string[] = [];
-  const dir = path.dirname(path.resolve(file));
+  const dir = configDirOf(doc);
 
   const converters = readConverters(doc, errors);
   const customNames = new Set(converters.map((c) => c.name));
@@ -119,6 +125,11 @@ function isEnabled(section: IniSection): boolean {
   } catch {
     return false;
   }
+}
+
+/** Relative paths in the INI (cacert_file, filename, table=...) resolve against its folder. */
+function configDirOf(doc: IniDocument): string {
+  return path.dirname(path.resolve(doc.file));
 }
 
 export function sectionType(name: string): string {
@@ -172,7 +183,7 @@ async function secretsFor(doc: IniDocument, section: IniSection, errors: ConfigE
 
 async function readOomnitza(doc: IniDocument, section: IniSection, errors: ConfigError[], warnings: string[]): Promise<OomnitzaSettings> {
   const secrets = await secretsFor(doc, section, errors);
-  const where = { file: doc.file, section: 'oomnitza', sectionLine: section.line };
+  const where = { file: doc.file, section: 'oomnitza', sectionLine: section.line, configDir: configDirOf(doc) };
   const v = validateSettings(oomnitzaSettings, section.entries, secrets, where);
   errors.push(...v.errors);
   warnUnknown(doc, section, new Set(Object.keys(oomnitzaSettings)), warnings);
@@ -201,7 +212,7 @@ async function readSection(
     return undefined;
   }
   const secrets = await secretsFor(doc, section, errors);
-  const where = { file, section: section.name, sectionLine: section.line };
+  const where = { file, section: section.name, sectionLine: section.line, configDir: configDirOf(doc) };
   const own = validateSettings(plugin.settings, section.entries, secrets, where);
   const common = validateSettings(commonSettings, section.entries, secrets, where);
   const before = errors.length;
@@ -216,11 +227,24 @@ async function readSection(
     errors.push(new ConfigError({ file, line: section.entries.get('update_only')?.line, section: section.name, key: 'update_only' }, 'insert_only and update_only cannot both be True'));
   }
 
-  const iniMappings: FieldMappings = {};
+  // Null prototypes: field names, converter specs and setting names are the admin's text ("constructor" included).
+  const iniMappings: FieldMappings = Object.create(null);
+  const converters: Record<string, Converter> = Object.create(null);
+  const prepare = (spec: string) => {
+    const { name, params } = parseConverterSpec(spec);
+    const builtin = getBuiltinConverter(name);
+    if (builtin?.prepare && !(spec in converters)) converters[spec] = builtin.prepare(params, { configDir: configDirOf(doc) });
+  };
   for (const entry of section.entries.values()) {
     if (!entry.key.startsWith('mapping.')) continue;
     // As the original: the field is the part after "mapping.", upper-cased (`mapping.serial_number` -> SERIAL_NUMBER).
-    const field = entry.key.split('.')[1].toUpperCase();
+    const rest = entry.key.slice('mapping.'.length);
+    if (!rest || rest.includes('.') || /\s/.test(rest)) {
+      errors.push(new ConfigError({ file, line: entry.line, section: section.name, key: entry.key },
+        `"${entry.key}" does not name one Oomnitza field: write mapping.FIELD = <source> (e.g. mapping.SERIAL_NUMBER = serial)`));
+      continue;
+    }
+    const field = rest.toUpperCase();
     const loc = { file, line: entry.line, section: section.name, key: `mapping.${field}` };
     try {
       const mapping = parseMappingValue(entry.value);
@@ -229,13 +253,22 @@ async function readSection(
         if (!getBuiltinConverter(name) && !customConverters.has(name)) {
           throw new Error(`unknown converter "${name}" (define it in [converters] or use a built-in one)`);
         }
+        prepare(mapping.converter);
       }
-      if (mapping.setting && !(mapping.setting in own.text) && !(mapping.setting in common.text) && !section.entries.has(mapping.setting)) {
+      if (mapping.setting && !Object.hasOwn(own.text, mapping.setting) && !Object.hasOwn(common.text, mapping.setting) && !section.entries.has(mapping.setting)) {
         throw new Error(`"setting": "${mapping.setting}" is not a setting of this section`);
       }
       iniMappings[field] = mapping;
     } catch (err) {
       errors.push(new ConfigError(loc, errorMessage(err)));
+    }
+  }
+
+  for (const spec of Object.values(plugin.defaultConverters ?? {})) {
+    try {
+      prepare(spec);
+    } catch (err) {
+      errors.push(new ConfigError({ file, line: section.line, section: section.name }, `default converter "${spec}": ${errorMessage(err)}`));
     }
   }
 
@@ -253,7 +286,7 @@ async function readSection(
   if (errors.length > before) return undefined;
 
   // Values the admin wrote but the schema does not know (e.g. for `{"setting": "x"}`) still count as text.
-  const settingText: Record<string, string> = {};
+  const settingText: Record<string, string> = Object.create(null);
   for (const e of section.entries.values()) if (!e.key.startsWith('mapping.')) settingText[e.key] = e.value;
   Object.assign(settingText, common.text, own.text, secrets);
 
@@ -265,10 +298,11 @@ async function readSection(
     common: c,
     settingText,
     iniMappings,
+    converters,
     filter,
     file,
     line: section.line,
-    lines: Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.line])),
+    lines: Object.assign(Object.create(null), Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.line]))),
   };
 }
 

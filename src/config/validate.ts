@@ -14,7 +14,7 @@ export function validateSettings(
   schema: SettingsSchema,
   entries: Map<string, IniEntry>,
   overrides: Record<string, string>,
-  where: { file: string; section: string; sectionLine: number },
+  where: { file: string; section: string; sectionLine: number; configDir: string },
 ): Validated {
   const values: Record<string, unknown> = {};
   const text: Record<string, string> = {};
@@ -39,7 +39,7 @@ export function validateSettings(
       continue;
     }
     try {
-      values[key] = spec.parse(raw);
+      values[key] = spec.parse(raw, { configDir: where.configDir });
       text[key] = raw;
     } catch (err) {
       errors.push(new ConfigError({ file: where.file, line, section: where.section, key }, (err as Error).message));

@@ -1,10 +1,11 @@
 /**
  * The built-in converters, by the names mappings use (`"converter": "split:on=@"`). Adding one means a
  * file here and one line below, in sorted order. Custom converters from the `[converters]` section run
- * in the sandbox instead (src/sandbox).
+ * in the sandbox instead (src/sandbox). A converter whose params name something to check or read when the config
+ * loads (a file) declares a `prepare` step (src/converters/types.ts); the loader runs it for every mapping.
  * Not carried over from the original: `uber_position` (it hard-codes uber.com addresses).
  */
-import type { Converter } from './types.js';
+import type { BuiltinConverter } from './types.js';
 import { capitalize } from './capitalize.js';
 import { casperExtensionAttribute } from './casper_extension_attribute.js';
 import { concat } from './concat.js';
@@ -39,16 +40,16 @@ export const builtinConverters = {
   split_email: splitEmail,
   timestamp,
   uber_manager: uberManager,
-} satisfies Record<string, Converter>;
+} satisfies Record<string, BuiltinConverter>;
 
 export type BuiltinConverterName = keyof typeof builtinConverters;
 
 // A Map, so names such as "constructor" or "__proto__" never reach Object.prototype.
-const byLowerCaseName = new Map<string, Converter>(
+const byLowerCaseName = new Map<string, BuiltinConverter>(
   Object.entries(builtinConverters).map(([name, converter]) => [name.toLowerCase(), converter]),
 );
 
 /** The original lower-cased converter names on lookup, so `memberof` and `Split` work too. */
-export function getBuiltinConverter(name: string): Converter | undefined {
+export function getBuiltinConverter(name: string): BuiltinConverter | undefined {
   return byLowerCaseName.get(name.trim().toLowerCase());
 }

@@ -83,7 +83,7 @@ export class OomnitzaClient {
   async getMappings(name: string): Promise<FieldMappings> {
     const res = await this.http.request('GET', `${this.base}/api/v2/mappings`, { query: { name } });
     const body = res.text.trim() ? res.json<unknown>() : {};
-    const out: FieldMappings = {};
+    const out: FieldMappings = Object.create(null);
     if (!body || typeof body !== 'object' || Array.isArray(body)) return out;
     for (const [source, fields] of Object.entries(body as Record<string, unknown>)) {
       for (const field of Array.isArray(fields) ? fields : [fields]) {

@@ -15,7 +15,8 @@ export function effectiveMappings(section: SectionConfig, serverMappings: FieldM
   }
   const defaultConverters = section.plugin.defaultConverters ?? {};
   for (const m of Object.values(merged)) {
-    if (m.source && !m.converter && defaultConverters[m.source]) m.converter = defaultConverters[m.source];
+    // Own entries only: a source field named "constructor" must not find Object's constructor as its converter.
+    if (m.source && !m.converter && Object.hasOwn(defaultConverters, m.source)) m.converter = defaultConverters[m.source];
   }
   return merged;
 }

@@ -75,7 +75,7 @@ export async function prepareSection(rt: SectionRuntime, oomnitza: OomnitzaConne
     throw new Error('no field mappings: add mapping.FIELD lines to the section or mappings in Oomnitza');
   }
   const sandbox = await rt.sandbox(Object.values(mappings).flatMap((m) => (m.converter ? [m.converter] : [])));
-  const converters = await boundConverters(mappings, oomnitza, rt);
+  const converters = Object.assign(Object.create(null) as Record<string, Converter>, section.converters, await boundConverters(mappings, oomnitza, rt));
   const prepared: Omit<PreparedSection, typeof preparedBySection> = {
     section,
     source: rt.source,

@@ -94,7 +94,16 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     connector_name: variant.mappingName,
   });
 
+  const batchLabel = (batch: Record<string, unknown>[], firstIndex: number) =>
+    batch.length === 1 ? idOf(batch[0], firstIndex) : `batch of ${batch.length} (records #${firstIndex}-#${firstIndex + batch.length - 1})`;
+
   const push = async (batch: Record<string, unknown>[], firstIndex: number): Promise<void> => {
+    // Once Oomnitza refused the credentials every further request is doomed (and hammers the account lockout):
+    // batches queued behind the refusal are failed with its cause instead of being sent.
+    if (stopReason) {
+      stats.fail(batchLabel(batch, firstIndex), `not sent: ${stopReason}`, batch.length);
+      return;
+    }
     const payload = payloadFor(batch);
     await saver?.write('payload', redactor.redactDeep(payload));
     if (testmode) {
@@ -113,8 +122,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
         return;
       }
       if (status === 401 || status === 403) stopReason ??= `Oomnitza refused the request: ${errorMessage(err)}`;
-      const label = batch.length === 1 ? idOf(batch[0], firstIndex) : `batch of ${batch.length} (records #${firstIndex}-#${firstIndex + batch.length - 1})`;
-      stats.fail(label, errorMessage(err), batch.length);
+      stats.fail(batchLabel(batch, firstIndex), errorMessage(err), batch.length);
     }
   };
 

@@ -62,6 +62,11 @@ const CONSEQUENCE: Record<ConverterErrorPolicy, string> = {
   fail: 'record failed',
 };
 
+/** An own entry only: a user's name such as "constructor" must not find Object.prototype's. */
+function ownConverter(converters: Record<string, Converter> | undefined, key: string): Converter | undefined {
+  return converters && Object.hasOwn(converters, key) ? converters[key] : undefined;
+}
+
 /** Python truthiness, which the original uses for `required`: None, '', 0, [], {} and False are empty. */
 export function isEmptyValue(v: unknown): boolean {
   if (v === null || v === undefined || v === '' || v === 0 || v === false) return true;
@@ -97,7 +102,8 @@ export class Transformer {
       const plan: FieldPlan = { field, value, converterField: m.source ?? field, required: Boolean(m.required) };
       if (m.converter) {
         const { name, params } = parseConverterSpec(m.converter);
-        const fn = opts.converters?.[name.toLowerCase()] ?? getBuiltinConverter(name);
+        // Bound by mapping (prepared at load), then by name (bound to this run), then the registry's.
+        const fn = ownConverter(opts.converters, m.converter) ?? ownConverter(opts.converters, name.toLowerCase()) ?? getBuiltinConverter(name);
         if (fn) plan.builtin = { name, fn, params };
         else plan.custom = { name, params };
       }
@@ -147,7 +153,8 @@ export class Transformer {
 
   /** Values, built-in converters; custom converters are filled in later. */
   private mapHost(record: RawRecord): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    // Null prototype: field names are user text ("__proto__" must be a key, not the prototype).
+    const out: Record<string, unknown> = Object.create(null);
     for (const p of this.plan) {
       let v = p.value(record);
       if (v === undefined) v = null;

@@ -46,8 +46,19 @@ describe('INI dialect of the original connector', () => {
     expect(value('\uFEFF[oomnitza]\r\nurl = https://x\r\n', 'oomnitza', 'url')).toBe('https://x');
   });
 
-  test('a repeated section merges, a repeated key keeps the last value', () => {
-    expect(value('[s]\na = 1\n[t]\n[s]\na = 2\n', 's', 'a')).toBe('2');
+  test('a repeated section or key is an error naming both lines, as strict ConfigParser (never "last one wins")', () => {
+    const messages = (text: string) => {
+      try {
+        parseIni(text, 'my.ini');
+      } catch (err) {
+        return (err as ConfigErrors).errors.map((e) => e.message);
+      }
+      return [];
+    };
+    expect(messages('[s]\na = 1\n[t]\n[s]\na = 2\n')).toEqual(['my.ini:4: [s]: section [s] appears twice (first at line 1); merge the two']);
+    expect(messages('[s]\na = 1\nb = 2\nA = 3\n')).toEqual(['my.ini:4: [s] a: a is set twice in this section (first at line 2); keep one']);
+    // The same key in two sections, and a key continued over several lines, are fine.
+    expect(messages('[s]\na = 1\n[t]\na = 2\nb:\n  a = 3\n')).toEqual([]);
   });
 
   test('every unreadable line is reported with its line number', () => {

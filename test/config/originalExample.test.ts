@@ -15,12 +15,15 @@ test('every supported section of the original example validates once its placeho
   // The template sets both filename and directory and an LDAP username without password: an admin keeps one
   // of the first two and adds the password (or stores it with strongbox), as with the original; BambooHR's
   // system_name placeholder is replaced by a company subdomain.
+  // The CSV files must exist (paths are checked when the config loads): the admin's exports replace the placeholders.
+  const dir = tempDir({ 'assets.csv': 'serial\n', 'users.csv': 'user\n' });
   const text = fs
     .readFileSync(fixture, 'utf8')
     .replace(/^directory = .*$/gm, 'directory =')
+    .replace(/^filename = \/some\/path\/to\/file\//gm, 'filename = ')
     .replace(/^(username = cn=read-only-admin,dc=example,dc=com\npassword =)$/gm, '$1 secret-pw')
     .replace('system_name = YOUR BambooHR SYSTEM NAME', 'system_name = acme');
-  const file = path.join(tempDir(), 'config.ini');
+  const file = path.join(dir, 'config.ini');
   fs.writeFileSync(file, text);
   const sections = ['csv_assets', 'csv_users', 'ldap', 'ldap_assets', 'casper', 'sccm', 'okta', 'bamboohr'];
   const config = await loadConfig(file, { sections, requireEnabled: false });

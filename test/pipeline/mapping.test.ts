@@ -61,3 +61,19 @@ test('later mappings override earlier ones key by key', () => {
     B: { source: 'b' },
   });
 });
+
+describe('user-named keys that are Object.prototype names are plain keys', () => {
+  const PROTO_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
+
+  test.each(PROTO_NAMES)('mergeMappings keeps a field named %s', (field) => {
+    const layer = JSON.parse(`{"${field}": {"source": "a"}}`);
+    const merged = mergeMappings({ A: { source: 'x' } }, layer, JSON.parse(`{"${field}": {"required": true}}`));
+    expect(Object.keys(merged)).toEqual(['A', field]);
+    expect(Object.getOwnPropertyDescriptor(merged, field)?.value).toEqual({ source: 'a', required: true });
+  });
+
+  test.each(PROTO_NAMES)('a converter argument named %s is an own parameter only when given', (name) => {
+    expect(Object.getOwnPropertyDescriptor(parseConverterSpec(`split:${name}=1`).params, name)?.value).toBe('1');
+    expect(parseConverterSpec('split:on=@').params[name]).toBeUndefined();
+  });
+});

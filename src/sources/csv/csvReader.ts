@@ -102,8 +102,9 @@ function readHeader(file: string, record: CsvRecord, encoding: string): Header {
   return header;
 }
 
+/** A null-prototype record: column names are the export's text ("constructor", "__proto__" included). */
 function toRow(header: Header, fields: string[]): RawRecord {
-  const row: RawRecord = {};
+  const row: RawRecord = Object.create(null);
   header.forEach((name, i) => {
     if (name !== undefined) row[name] = fields[i];
   });

@@ -18,8 +18,9 @@ const encodingSetting = (() => {
 })();
 
 const fileSettings = {
-  filename: setting.string({ description: 'CSV file to read.', example: '/some/path/to/file/assets.csv' }),
-  directory: setting.string({
+  filename: setting.path({ mustExist: 'file', description: 'CSV file to read.', example: '/some/path/to/file/assets.csv' }),
+  directory: setting.path({
+    mustExist: 'dir',
     description: 'Folder whose *.csv files are read in name order (mutually exclusive with filename).',
     example: '',
   }),

@@ -9,8 +9,9 @@ import type { SettingsOf } from '../../config/settings.js';
 
 /** Settings shared by both LDAP sections. */
 export const directorySettings = {
-  url: setting.string({
+  url: setting.url({
     required: true,
+    schemes: ['ldap', 'ldaps'],
     example: 'ldaps://ldap.com:636',
     description: 'URL of the directory server: ldap:// or ldaps://, with the port if it is not 389/636.',
   }),

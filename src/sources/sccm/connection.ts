@@ -2,10 +2,10 @@
  * From `[sccm]` settings to an mssql connection pool, and from driver errors to messages an admin can act
  * on. Every failure becomes one of the project's three error kinds with the setting to fix named.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import type { SecureContextOptions } from 'node:tls';
 import sql from 'mssql';
-import { ConfigError, PermanentError, TransientError, errorMessage } from '../../errors.js';
+import { ConfigError, PermanentError, TransientError } from '../../errors.js';
+import { nodeTlsOptions } from '../../http/tls.js';
 import type { TlsSettings } from '../../http/types.js';
 import type { SccmSettings } from './settings.js';
 
@@ -63,11 +63,30 @@ export function validateSettings(s: SccmSettings, section: string): ServerAddres
   return address;
 }
 
+/**
+ * The shared TLS settings (cacert_file, cacert_dir, ssl_protocol) as tedious takes them: its `cryptoCredentialsDetails`
+ * go to tls.createSecureContext, so only context options apply; certificate checking is `trustServerCertificate`.
+ * TDS 7.4 carries the TLS handshake inside PRELOGIN packets and tedious caps it at TLS 1.2 there, so a protocol
+ * that needs TLS 1.3 cannot work and is refused here, when the source is created. Throws ConfigError.
+ */
+export function tdsSecureContext(tls: TlsSettings, section: string): SecureContextOptions {
+  const node = nodeTlsOptions(tls, section);
+  if (node.minVersion === 'TLSv1.3') {
+    throw new ConfigError(
+      { section, key: 'ssl_protocol' },
+      `${tls.protocol} cannot work with SQL Server: TDS 7.4 connections are encrypted with TLS 1.2 at most; use tls1.2 or leave it empty`,
+    );
+  }
+  const { ca, minVersion, maxVersion, ciphers } = node;
+  return Object.fromEntries(Object.entries({ ca, minVersion, maxVersion, ciphers }).filter(([, v]) => v !== undefined));
+}
+
 export interface PoolOptions {
   settings: SccmSettings;
   address: ServerAddress;
   tls: TlsSettings;
-  configDir: string;
+  /** From tdsSecureContext(tls), when encrypt = True. */
+  secureContext?: SecureContextOptions;
   section: string;
   /** Numbers of the error tokens the server sent during login (a failed login can send several). */
   loginErrors: number[];
@@ -87,14 +106,7 @@ export function poolConfig(o: PoolOptions): sql.config {
     appName: 'oomnitza-connector',
     ...(o.address.instanceName ? { instanceName: o.address.instanceName } : {}),
   };
-  if (o.tls.caFile && s.encrypt) {
-    const file = path.resolve(o.configDir, o.tls.caFile);
-    try {
-      options.cryptoCredentialsDetails = { ca: fs.readFileSync(file) };
-    } catch (err) {
-      throw new ConfigError({ section: o.section, key: 'cacert_file' }, `cannot read "${file}": ${errorMessage(err)}`);
-    }
-  }
+  if (o.secureContext && s.encrypt) options.cryptoCredentialsDetails = o.secureContext;
   const config: sql.config = {
     server: o.address.host,
     port: o.address.port,
@@ -132,11 +144,13 @@ export function unencryptedError(o: Pick<PoolOptions, 'address' | 'section'>): C
 }
 
 const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH/;
+/** No TLS version both sides accept (the server's protocol_version alert, or none left on our side). */
+const PROTOCOL_CODES = /^ERR_SSL_(TLSV1_ALERT_PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE)$/;
 
-/** The code of a certificate verification failure anywhere in the error's cause chain. */
-function certificateErrorCode(err: unknown): string | undefined {
+/** The code matching `codes` anywhere in the error's cause chain. */
+function errorCode(err: unknown, codes: RegExp): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (typeof e.code === 'string' && CERTIFICATE_CODES.test(e.code)) return e.code;
+    if (typeof e.code === 'string' && codes.test(e.code)) return e.code;
     e = (e.originalError ?? e.cause) as typeof e;
   }
   return undefined;
@@ -152,7 +166,7 @@ interface DriverError {
 /** Turns an mssql/tedious error into a ConfigError, TransientError or PermanentError with a clear message. */
 export function explainError(
   err: unknown,
-  o: Pick<PoolOptions, 'settings' | 'address' | 'section' | 'loginErrors'>,
+  o: Pick<PoolOptions, 'settings' | 'address' | 'section' | 'loginErrors'> & { tls?: TlsSettings },
   phase: 'connect' | 'query',
 ): Error {
   if (err instanceof ConfigError || err instanceof TransientError || err instanceof PermanentError) return err;
@@ -177,7 +191,15 @@ export function explainError(
     }
     return new ConfigError(at('username'), `login to ${where} failed: ${original}`);
   }
-  const tlsCode = certificateErrorCode(err);
+  const protocolCode = errorCode(err, PROTOCOL_CODES);
+  if (protocolCode) {
+    return new ConfigError(
+      at('ssl_protocol'),
+      `${where} and this connector share no TLS version (${protocolCode})` +
+        (o.tls?.protocol ? ` with ssl_protocol = ${o.tls.protocol}` : '') + '; leave ssl_protocol empty or set the version the server accepts',
+    );
+  }
+  const tlsCode = errorCode(err, CERTIFICATE_CODES);
   if (tlsCode) {
     return new ConfigError(
       at('cacert_file'),

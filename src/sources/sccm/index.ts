@@ -4,7 +4,7 @@
  */
 import sql from 'mssql';
 import { defineSource, type Source, type SourceContext } from '../types.js';
-import { describeAddress, explainError, poolConfig, unencryptedError, validateSettings, type PoolOptions } from './connection.js';
+import { describeAddress, explainError, poolConfig, tdsSecureContext, unencryptedError, validateSettings, type PoolOptions } from './connection.js';
 import { countComputers, readComputers, type MergeStats } from './sccmReader.js';
 import { sccmSettings, type SccmSettings } from './settings.js';
 
@@ -12,10 +12,12 @@ function sccmSource(settings: SccmSettings, ctx: SourceContext): Source {
   const address = validateSettings(settings, ctx.section);
   if (settings.driver) ctx.log.info(`driver = "${settings.driver}" is ignored: this connector talks to SQL Server directly and needs no ODBC driver`);
   if (!settings.encrypt) ctx.log.warn('encrypt = False: query results travel unencrypted between SQL Server and this machine');
+  // The section's TLS settings are read once, here (files included), so a mistake is found before any work.
+  const secureContext = settings.encrypt ? tdsSecureContext(ctx.tls, ctx.section) : undefined;
 
   /** Opens a fresh pool (no state shared between runs or sections); errors explained. */
   async function open(): Promise<{ pool: sql.ConnectionPool; opts: PoolOptions }> {
-    const opts: PoolOptions = { settings, address, tls: ctx.tls, configDir: ctx.configDir, section: ctx.section, loginErrors: [] };
+    const opts: PoolOptions = { settings, address, tls: ctx.tls, secureContext, section: ctx.section, loginErrors: [] };
     const pool = new sql.ConnectionPool(poolConfig(opts));
     // mssql re-emits some connection errors on the pool; they also reach the awaiting call, so only log them.
     pool.on('error', (err: unknown) => ctx.log.debug(`connection error: ${String((err as Error)?.message ?? err)}`));

@@ -31,9 +31,10 @@ export const sccmSettings = {
   query_timeout: setting.int({
     default: 300,
     min: 1,
+    max: 86_400,
     description: 'Seconds to wait for the first rows of a query before giving up.',
   }),
-  connect_timeout: setting.int({ default: 30, min: 1, description: 'Seconds to wait for the login to complete.' }),
+  connect_timeout: setting.int({ default: 30, min: 1, max: 3600, description: 'Seconds to wait for the login to complete.' }),
 };
 
 export type SccmSettings = SettingsOf<typeof sccmSettings>;

@@ -5,7 +5,7 @@ import { apiTokenSetting, baseUrlSetting, checkBaseUrl, concurrencyOf, concurren
 function validate(schema: Parameters<typeof validateSettings>[0], body: string) {
   const doc = parseIni(`[okta]\n${body}`, 'config.ini');
   const section = doc.sections.get('okta')!;
-  return validateSettings(schema, section.entries, {}, { file: 'config.ini', section: 'okta', sectionLine: section.line });
+  return validateSettings(schema, section.entries, {}, { file: 'config.ini', section: 'okta', sectionLine: section.line, configDir: process.cwd() });
 }
 
 test.each([

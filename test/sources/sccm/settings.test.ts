@@ -50,7 +50,7 @@ describe('sccm settings', () => {
   });
 
   test('verify_ssl = False trusts the server certificate; Windows authentication uses NTLM with the domain', () => {
-    const base = { address: { host: 'sql01', port: 1433 }, configDir: '.', section: 'sccm', loginErrors: [] };
+    const base = { address: { host: 'sql01', port: 1433 }, section: 'sccm', loginErrors: [] };
     const sqlAuth = poolConfig({ ...base, settings: settings({ server: 'sql01', username: 'u', password: 'p' }), tls: { verify: false } });
     expect(sqlAuth.options).toMatchObject({ encrypt: true, trustServerCertificate: true });
     expect(sqlAuth).toMatchObject({ user: 'u', password: 'p', database: 'CM_DCT', requestTimeout: 300_000 });
@@ -64,12 +64,13 @@ describe('sccm settings', () => {
     expect(win.user).toBeUndefined();
   });
 
-  test('an unreadable cacert_file is a ConfigError naming it', () => {
-    expect(() =>
-      poolConfig({
-        address: { host: 'sql01', port: 1433 }, configDir: '/nonexistent', section: 'sccm', loginErrors: [],
-        settings: settings({ server: 'sql01', username: 'u', password: 'p' }), tls: { verify: true, caFile: 'ca.pem' },
-      }),
-    ).toThrow(/\[sccm\] cacert_file: cannot read "\/nonexistent\/ca.pem"/);
+  test('an unreadable cacert_file or cacert_dir is a ConfigError naming it, when the source is created', () => {
+    const values = settings({ server: 'sql01', username: 'u', password: 'p' });
+    expect(() => sccm.create(values, context({ verify: true, caFile: '/nonexistent/ca.pem' }))).toThrow(
+      /\[sccm\] cacert_file: cannot read "\/nonexistent\/ca.pem": file not found/,
+    );
+    expect(() => sccm.create(values, context({ verify: true, caDir: '/nonexistent' }))).toThrow(/\[sccm\] cacert_dir: cannot read the folder "\/nonexistent"/);
+    // Unencrypted connections use no TLS settings, so they are not read.
+    expect(() => sccm.create({ ...values, encrypt: false }, context({ verify: true, caFile: '/nonexistent/ca.pem' }))).not.toThrow();
   });
 });

@@ -35,6 +35,8 @@ export interface LoginRecord {
   integratedSecurity: boolean;
   /** The login (and everything after it) travelled inside TLS. */
   encrypted: boolean;
+  /** TLS version of the connection ('TLSv1.2'), when encrypted. */
+  tlsProtocol?: string;
   ok: boolean;
 }
 
@@ -83,6 +85,7 @@ class ClientSession {
   private io: Socket;
   private handshake: TlsHandshake | undefined;
   private encrypted = false;
+  private tlsProtocol: string | undefined;
   private readonly reader = new MessageReader((m) => this.onMessage(m));
   private readonly onData = (chunk: Buffer): void => {
     try {
@@ -112,6 +115,7 @@ class ClientSession {
       this.socket.off('data', this.onData);
       this.io = cleartext;
       this.encrypted = true;
+      this.tlsProtocol = cleartext.getProtocol() ?? undefined;
       cleartext.on('data', this.onData);
     });
   }
@@ -164,6 +168,7 @@ class ClientSession {
       clientEncryption: this.clientEncryption,
       integratedSecurity: login.integratedSecurity,
       encrypted: this.encrypted,
+      tlsProtocol: this.tlsProtocol,
       ok: false,
     };
     this.state.logins.push(record);

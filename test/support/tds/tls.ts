@@ -68,7 +68,14 @@ export class TlsHandshake {
       isServer: true,
       secureContext: tls.createSecureContext({ key: credentials.key, cert: credentials.cert, maxVersion: 'TLSv1.2' }),
     });
-    cleartext.on('error', () => socket.destroy());
+    // A failed handshake ends with the TLS alert the engine wrote (protocol_version, ...), as SQL Server sends it.
+    cleartext.on('error', () => {
+      setTimeout(() => {
+        clearTimeout(this.flushTimer);
+        this.flush();
+        socket.end();
+      }, 5);
+    });
     encrypted.on('data', (chunk: Buffer) => {
       if (!this.wrapped) {
         socket.write(chunk);
