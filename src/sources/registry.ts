@@ -5,8 +5,10 @@
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
+import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
   casper,
@@ -14,7 +16,9 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_users: csvUsers,
   ldap,
   ldap_assets: ldapAssets,
+  onelogin,
   sccm,
+  zendesk,
 };
 
 export function findSource(type: string): SourcePlugin<any> | undefined {
