@@ -7,8 +7,10 @@ import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
+import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
+import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
   bamboohr,
@@ -18,7 +20,9 @@ export const sources: Record<string, SourcePlugin<any>> = {
   ldap,
   ldap_assets: ldapAssets,
   okta,
+  onelogin,
   sccm,
+  zendesk,
 };
 
 export function findSource(type: string): SourcePlugin<any> | undefined {

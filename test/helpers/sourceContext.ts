@@ -38,9 +38,18 @@ export function recordingContext(section: string, opts: { clock?: Clock; retry?:
   };
 }
 
-export async function collect(source: Source): Promise<RawRecord[]> {
+/** The OneLogin and Zendesk tests' name for it, with their retry budget (2 retries). */
+export type TestContext = RecordingContext & { http: HttpClient };
+export function testContext(section: string, opts: { clock?: Clock } = {}): TestContext {
+  return recordingContext(section, { clock: opts.clock, retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20 } }) as TestContext;
+}
+
+export async function collect(source: Source, each?: (record: RawRecord, index: number) => void): Promise<RawRecord[]> {
   const out: RawRecord[] = [];
-  for await (const record of source.read({ fields: [], allFields: true })) out.push(record);
+  for await (const record of source.read({ fields: [], allFields: true })) {
+    each?.(record, out.length);
+    out.push(record);
+  }
   return out;
 }
 
