@@ -249,7 +249,7 @@ test('configuration errors: all reported at once with file:line and setting, exi
 });
 
 test('source-level config errors (filename and directory) name the file and line; exit 2', async () => {
-  const dir = tempDir({ 'config.ini': config('directory = somewhere\n') });
+  const dir = tempDir({ 'config.ini': config('directory = somewhere\n'), 'assets.csv': ASSETS_CSV, 'somewhere/a.csv': ASSETS_CSV });
   const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
   expect(res.code).toBe(2);
   expect(res.stderr).toMatch(/config\.ini:\d+: \[csv_assets\] filename: "filename" and "directory" are mutually exclusive/);
@@ -278,10 +278,11 @@ test('connector test: real checks per section', async () => {
   expect(ok.stdout).toMatch(/OK +\[oomnitza\]/);
   expect(ok.stdout).toMatch(/OK +\[csv_assets\] read 1 file\(s\); first row has columns: serial, name, model, owner, notes/);
   expect(ok.code).toBe(0);
+  // A CSV file that is gone is found when the config loads: a config error naming the line (exit 2).
   fs.rmSync(path.join(dir, 'assets.csv'));
   const bad = await runCli(['test', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
-  expect(bad.code).toBe(1);
-  expect(bad.stdout).toMatch(/FAILED \[csv_assets\] ".*assets\.csv" is not a readable file/);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/config\.ini:7: \[csv_assets\] filename: "assets\.csv" \(.*assets\.csv\) does not exist/);
 });
 
 test('managed mode is absent and says so; version prints the version', async () => {
