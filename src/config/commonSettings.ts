@@ -88,6 +88,12 @@ export const commonSettings = {
   vault_keys: setting.string({ description: 'Space-separated names of settings whose values come from the secret backend.' }),
   vault_alias: setting.string({ description: 'Name the secrets are stored under (default: the section name).' }),
   ...secretBackendSettings(),
+  min_records: setting.int({
+    default: 0,
+    min: 0,
+    max: 1_000_000_000,
+    description: 'Fail the section (exit 1) when a complete read returns fewer records than this; 0: no minimum (a read of 0 records is still a warning).',
+  }),
   batch_size: setting.int({ default: 100, min: 1, max: 10000, description: 'Records per bulk request to Oomnitza.' }),
   recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
   ...converterOutcomeSettings(),

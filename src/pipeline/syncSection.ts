@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { errorMessage, PermanentError } from '../errors.js';
-import { redactor } from '../logging.js';
+import { redactor, type Logger } from '../logging.js';
 import type { BulkPayload } from '../oomnitza/client.js';
 import type { RawRecord } from '../records.js';
 import type { PreparedSection } from './prepareSection.js';
@@ -74,6 +74,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   let batchNo = 0;
   const inFlight = new Set<Promise<void>>();
   let stopReason: string | undefined;
+  let tooLarge: true | undefined;
   let lastCancelCheck = Date.now();
   let seen = 0;
 
@@ -116,13 +117,23 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       stats.pushed += batch.length;
     } catch (err) {
       const status = (err as { status?: number }).status;
+      if (status === 413 && batch.length > 1) {
+        // The server's body-size limit: halve until the parts fit, so a limit never fails the whole sync.
+        tooLarge ??= (log.warn(`Oomnitza refused a batch of ${batch.length} as too large (HTTP 413); sending it in smaller parts. ` +
+          `Lower batch_size (now ${batchSize}) for this section to avoid the extra requests`), true);
+        const half = Math.ceil(batch.length / 2);
+        await push(batch.slice(0, half), firstIndex);
+        await push(batch.slice(half), firstIndex + half);
+        return;
+      }
       if (err instanceof PermanentError && status !== undefined && ISOLATE_STATUSES.has(status) && batch.length > 1) {
         log.warn(`a batch of ${batch.length} was rejected (${status}); resending its records one by one to find the bad ones`);
         for (let i = 0; i < batch.length; i++) await push([batch[i]], firstIndex + i);
         return;
       }
       if (status === 401 || status === 403) stopReason ??= `Oomnitza refused the request: ${errorMessage(err)}`;
-      stats.fail(batchLabel(batch, firstIndex), errorMessage(err), batch.length);
+      const hint = status === 413 ? ' (this one record is larger than Oomnitza accepts)' : '';
+      stats.fail(batchLabel(batch, firstIndex), `${errorMessage(err)}${hint}`, batch.length);
     }
   };
 
@@ -218,6 +229,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   }
   await Promise.all(inFlight);
   if (stopReason) stats.fatal ??= stopReason;
+  checkRecordCount(stats, section.common.min_records, log, opts.recordCount !== undefined);
   // Records neither pushed nor accounted for (e.g. lost when the section stopped) are failures, not silence.
   const unaccounted = stats.pulled - stats.filtered - stats.skipped - stats.pushed - (stats.failed - sourceFailures(stats));
   if (unaccounted > 0) stats.fail('not sent', stats.fatal ?? 'the section stopped before these records were sent', unaccounted);
@@ -232,6 +244,20 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   log.debug(`portion ${portion}: ${batchNo} batch(es)`);
   stats.finish();
   return stats;
+}
+
+/**
+ * An empty export is the most common broken night: a complete read of 0 records is worth a warning, and a read
+ * below the section's `min_records` fails the section (exit 1) so the scheduler notices.
+ */
+function checkRecordCount(stats: SectionStats, minRecords: number, log: Logger, limited: boolean): void {
+  if (stats.fatal || stats.canceled || limited) return;
+  const read = stats.pulled + stats.sourceFailed;
+  if (minRecords > 0 && read < minRecords) {
+    stats.fatal = `read ${read} record(s), fewer than min_records = ${minRecords}: the source looks empty or incomplete`;
+  } else if (read === 0) {
+    log.warn('the source returned no records; if that is wrong, check the source (set min_records to fail the section below a count)');
+  }
 }
 
 /** Failures reported by the source itself (bad CSV rows, failed detail fetches) are not among the pulled records. */
