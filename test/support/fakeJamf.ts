@@ -54,6 +54,8 @@ export interface FakeJamf {
   failDevice(kind: JamfKind, id: number, status?: number): void;
   /** Expires all tokens after `n` more successful detail responses (token expiry mid-run). */
   expireTokensAfterDetails(n: number): void;
+  /** From now on requests are received (and recorded) but never answered: a Jamf Pro that hangs. close() ends them. */
+  stall(): void;
   /** Maximum simultaneous in-flight detail requests seen. */
   maxConcurrentDetails: number;
   computer(id: number): Record<string, unknown>;
@@ -210,6 +212,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
   let throttle = { count: 0, status: 429, retryAfter: 1 };
   let expireAfterDetails = -1;
   let inFlightDetails = 0;
+  let stalled = false;
   const requests: RecordedRequest[] = [];
 
   const issue = (client: boolean) => {
@@ -240,6 +243,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
     throttleNext: (count, status = 429, retryAfter = 1) => (throttle = { count, status, retryAfter }),
     failDevice: (kind, id, status = 500) => failing.set(`${kind}/${id}`, status),
     expireTokensAfterDetails: (n) => (expireAfterDetails = n),
+    stall: () => (stalled = true),
     computer: makeComputer,
     mobileDevice: makeMobileDevice,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
@@ -257,6 +261,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
         auth: auth?.startsWith('Bearer ') ? 'bearer' : auth?.startsWith('Basic ') ? 'basic' : 'none', status: 0,
       };
       requests.push(entry);
+      if (stalled) return;
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         entry.status = status;
         const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
