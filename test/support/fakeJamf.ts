@@ -54,12 +54,12 @@ export interface FakeJamf {
   failDevice(kind: JamfKind, id: number, status?: number): void;
   /** Expires all tokens after `n` more successful detail responses (token expiry mid-run). */
   expireTokensAfterDetails(n: number): void;
-  /** From now on requests are received (and recorded) but never answered: a Jamf Pro that hangs. close() ends them. */
-  stall(): void;
   /** Maximum simultaneous in-flight detail requests seen. */
   maxConcurrentDetails: number;
   computer(id: number): Record<string, unknown>;
   mobileDevice(id: number): Record<string, unknown>;
+  /** From now on requests are received (and recorded) but never answered: a Jamf Pro that hangs. close() ends them. */
+  stall(): void;
   close(): Promise<void>;
 }
 
@@ -243,9 +243,9 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
     throttleNext: (count, status = 429, retryAfter = 1) => (throttle = { count, status, retryAfter }),
     failDevice: (kind, id, status = 500) => failing.set(`${kind}/${id}`, status),
     expireTokensAfterDetails: (n) => (expireAfterDetails = n),
-    stall: () => (stalled = true),
     computer: makeComputer,
     mobileDevice: makeMobileDevice,
+    stall: () => (stalled = true),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 
