@@ -2,7 +2,7 @@
  * `connector`: entry point. Exit codes (README): 0 every record pushed; 1 the run finished but some records
  * or sections failed; 2 configuration or usage error (nothing was pulled or pushed); 70 an internal bug.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { writeExampleIni } from '../config/generateIni.js';
 import { ConnectorError, isConfigError } from '../errors.js';
 import { configureLogging, flushLogs, getLogger, redactor } from '../logging.js';
@@ -25,6 +25,25 @@ function stopSignal(): AbortSignal {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   return controller.signal;
+}
+
+/** A time in seconds for a serve flag: positive, fractions allowed (0.5), at most a day. */
+function positiveSeconds(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError('must be a number of seconds above 0 (at most 86400)');
+  return n;
+}
+
+function wholeNumber(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError('must be a whole number from 0 to 100');
+  return n;
+}
+
+function positiveWhole(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InvalidArgumentError('must be a whole number from 1 to 1000000');
+  return n;
 }
 
 function prepare(opts: CommonOptions): void {
@@ -60,12 +79,31 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .description('receive Jamf Pro webhooks and sync the devices they name (the original server.py)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8000')
+    .addOption(new Option('--drain-timeout <seconds>', 'longest a stop (SIGTERM, Ctrl-C) takes; what is not sent by then is counted and named').argParser(positiveSeconds).default(30))
+    .addOption(new Option('--max-connections <n>', 'client connections held open at most (lowered to fit the open-files limit)').argParser(positiveWhole).default(256))
+    .addOption(new Option('--headers-timeout <seconds>', "a client's request headers must arrive within this time").argParser(positiveSeconds).default(10))
+    .addOption(new Option('--request-timeout <seconds>', "a client's whole request must arrive within this time").argParser(positiveSeconds).default(30))
+    .addOption(new Option('--keep-alive-timeout <seconds>', 'an idle keep-alive connection is closed after this time').argParser(positiveSeconds).default(5))
+    .addOption(new Option('--fetch-retries <n>', 'a device whose fetch from Jamf fails transiently is fetched again up to this many times').argParser(wholeNumber).default(3))
+    .addOption(new Option('--fetch-retry-delay <seconds>', 'before the first fetch retry; doubled before each next one').argParser(positiveSeconds).default(10))
     .action((_o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
-      const o = cmd.opts<{ host: string; port: string }>();
+      const o = cmd.opts<{
+        host: string; port: string; drainTimeout: number; maxConnections: number; headersTimeout: number; requestTimeout: number;
+        keepAliveTimeout: number; fetchRetries: number; fetchRetryDelay: number;
+      }>();
+      const tuning = {
+        drainTimeoutMs: o.drainTimeout * 1000,
+        maxConnections: o.maxConnections,
+        headersTimeoutMs: o.headersTimeout * 1000,
+        requestTimeoutMs: o.requestTimeout * 1000,
+        keepAliveTimeoutMs: o.keepAliveTimeout * 1000,
+        fetchAttempts: o.fetchRetries + 1,
+        fetchRetryDelayMs: o.fetchRetryDelay * 1000,
+      };
       prepare(opts);
       // Loaded on demand: upload runs from cron never need the server code.
-      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port) }, stopSignal())));
+      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning }, stopSignal())));
     });
 
   program

@@ -9,10 +9,13 @@ import type { IncomingMessage } from 'node:http';
 import { ConfigError } from '../errors.js';
 import type { WebhookSettings } from '../sources/webhookSettings.js';
 
-export type AuthResult = { ok: true } | { ok: false; status: 401 | 403; reason: string; basic: boolean };
+/** Why a request was refused: a kind per log line (throttledLog.ts), the reason for the admin. */
+export type AuthResult = { ok: true } | { ok: false; kind: 'address' | 'no credentials' | 'wrong credentials'; reason: string };
 
 export interface SectionGuard {
   readonly requiresAuth: boolean;
+  /** HTTP Basic is one of the accepted credentials (then refusals carry a Basic challenge). */
+  readonly acceptsBasic: boolean;
   check(req: IncomingMessage, url: URL): AuthResult;
 }
 
@@ -74,10 +77,11 @@ export function createGuard(settings: WebhookSettings, section: string): Section
 
   return {
     requiresAuth,
+    acceptsBasic: basic,
     check(req, url) {
       const remote = plainAddress(req.socket.remoteAddress ?? '');
       if (allowed && !(isIP(remote) && allowed.check(remote, isIP(remote) === 4 ? 'ipv4' : 'ipv6'))) {
-        return { ok: false, status: 403, reason: `address ${remote || 'unknown'} is not in allowed_ips`, basic: false };
+        return { ok: false, kind: 'address', reason: `address ${remote || 'unknown'} is not in allowed_ips` };
       }
       if (!requiresAuth) return { ok: true };
       const given = tokenOf(req, url);
@@ -85,7 +89,9 @@ export function createGuard(settings: WebhookSettings, section: string): Section
       const credentials = basicOf(req);
       if (basic && credentials && sameSecret(credentials.user, user) && sameSecret(credentials.password, password)) return { ok: true };
       const presented = given !== undefined || credentials !== undefined;
-      return { ok: false, status: 401, reason: presented ? 'wrong webhook credentials' : 'no webhook credentials', basic };
+      return presented
+        ? { ok: false, kind: 'wrong credentials', reason: 'wrong webhook credentials' }
+        : { ok: false, kind: 'no credentials', reason: 'no webhook credentials' };
     },
   };
 }

@@ -11,16 +11,22 @@ export interface FetchFailure {
   reason: string;
 }
 
+/** A fetched record and how logs name it ("computer 12"). */
+export interface Fetched {
+  record: RawRecord;
+  label: string;
+}
+
 export interface BatcherOptions {
   maxRecords: number;
   windowMs: number;
   maxBuffered: number;
   /** Must not throw. */
-  flush(records: RawRecord[], failures: FetchFailure[]): Promise<void>;
+  flush(fetched: Fetched[], failures: FetchFailure[]): Promise<void>;
 }
 
 export class SectionBatcher {
-  private records: RawRecord[] = [];
+  private records: Fetched[] = [];
   private failures: FetchFailure[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -28,11 +34,11 @@ export class SectionBatcher {
 
   constructor(private readonly opts: BatcherOptions) {}
 
-  async add(record: RawRecord): Promise<void> {
+  async add(record: RawRecord, label = ''): Promise<void> {
     while (this.records.length >= this.opts.maxBuffered) {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
-    this.records.push(record);
+    this.records.push({ record, label });
     this.schedule();
   }
 
@@ -49,6 +55,17 @@ export class SectionBatcher {
       if (this.running) await this.running;
       else this.start();
     }
+  }
+
+  /** Hard stop: hands back what waits for a flush (it will not be sent); a running flush goes on. */
+  take(): { fetched: Fetched[]; failures: FetchFailure[] } {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const taken = { fetched: this.records, failures: this.failures };
+    this.records = [];
+    this.failures = [];
+    this.releaseWaiters();
+    return taken;
   }
 
   private schedule(): void {
@@ -69,12 +86,16 @@ export class SectionBatcher {
     const records = this.records.splice(0, this.opts.maxRecords);
     const failures = this.failures;
     this.failures = [];
-    const waiters = this.spaceWaiters;
-    this.spaceWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.releaseWaiters();
     this.running = this.opts.flush(records, failures).finally(() => {
       this.running = undefined;
       if (this.records.length || this.failures.length) this.schedule();
     });
+  }
+
+  private releaseWaiters(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }

@@ -2,12 +2,18 @@
  * The HTTP side of the webhook server. The last path segment names the section (`/anything/casper.MDM`), as in
  * the original. Answers are decided here, quickly; the work happens in the queue:
  * 204 accepted (or ignored: an event the section does not handle), 400 not a webhook of the section's source,
- * 401/403 refused, 404 no such served section, 405 not a POST, 413 body over the limit, 503 queue full or shutting down.
+ * 401 not authenticated for the section (or no such section: until a client is authenticated, an unknown section
+ * and a known one look the same, so the server does not say which sections exist), 405 not a POST, 413 body over
+ * the limit, 503 queue full or shutting down.
+ * Nothing a client sends reaches the log raw (logText.ts), and lines caused by requests are rate limited
+ * (throttledLog.ts). Connections are capped and idle ones closed (serve.ts sets the limits).
  */
 import http from 'node:http';
 import type { Logger } from '../logging.js';
 import type { WebhookEvent } from '../sources/types.js';
 import type { SectionGuard } from './auth.js';
+import { escapeForLog, quoteForLog } from './logText.js';
+import type { ThrottledLog } from './throttledLog.js';
 
 export type WebhookOutcome = 'queued' | 'coalesced' | 'ignored' | 'full' | 'closed';
 
@@ -18,13 +24,29 @@ export interface ListenedSection {
   parse(body: string): WebhookEvent;
 }
 
+/** Bounds on what clients hold open: every one of them a `serve` flag (README, "Limits"). */
+export interface ConnectionLimits {
+  /** Open client connections at most; beyond it new ones are closed at once, so file descriptors remain for Jamf and Oomnitza. */
+  maxConnections: number;
+  /** A client must have sent its request headers this long after connecting (or after its previous request). */
+  headersTimeoutMs: number;
+  /** ...and the whole request, body included. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+}
+
 export interface ListenerOptions {
   bodyLimitBytes: number;
+  limits: ConnectionLimits;
   /** Served sections by name. */
   sections: ReadonlyMap<string, ListenedSection>;
   onWebhook(section: string, webhook: Exclude<WebhookEvent, { kind: 'invalid' }>): WebhookOutcome;
-  health(): Record<string, unknown>;
+  /** The /healthz body; `visible` says which sections' counters this client may see (those it could post to). */
+  health(visible: (section: string) => boolean): Record<string, unknown>;
   log: Logger;
+  /** Where lines caused by requests go, rate limited. */
+  requestLog: ThrottledLog;
 }
 
 /** Seconds Jamf (or any client) should wait before retrying a 503. */
@@ -71,35 +93,49 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: nu
   });
 }
 
+/** How often Node looks for requests over their time limits: often enough that a short limit is kept. */
+function checkingInterval(limits: ConnectionLimits): number {
+  return Math.max(10, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
+}
+
 export function createListener(opts: ListenerOptions): http.Server {
-  const { log } = opts;
+  const { log, requestLog, limits } = opts;
+  // One answer for every request not (yet) authenticated for a section, whether the section exists or not. The
+  // Basic challenge is the same for all paths too: it depends on whether any section accepts Basic, not on this one.
+  const basicChallenge = [...opts.sections.values()].some((s) => s.guard.acceptsBasic);
+  const refuse = (res: http.ServerResponse) => reply(res, 401, 'authentication required', {
+    Connection: 'close',
+    ...(basicChallenge ? { 'WWW-Authenticate': 'Basic realm="connector"' } : {}),
+  });
+  const served = [...opts.sections.keys()].map((n) => `/${n}`).join(', ');
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const from = req.socket.remoteAddress ?? 'unknown';
     if (url.pathname === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return reply(res, 405, 'use GET', { Allow: 'GET, HEAD' });
-      return reply(res, 200, opts.health());
+      return reply(res, 200, opts.health((name) => opts.sections.get(name)?.guard.check(req, url).ok === true));
     }
-    let section: string;
+    const segment = url.pathname.split('/').pop() ?? '';
+    let section: string | undefined;
     try {
-      section = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+      section = decodeURIComponent(segment);
     } catch {
-      return reply(res, 404, 'no such section');
+      section = undefined;
     }
-    const served = opts.sections.get(section);
-    if (!served) {
-      log.warn(`request for "${section}" ignored: not an enabled section served here (served: ${[...opts.sections.keys()].join(', ')})`);
-      return reply(res, 404, `no served section "${section}"`);
+    const target = section === undefined ? undefined : opts.sections.get(section);
+    if (!target || section === undefined) {
+      requestLog.write('warn', 'unknown section', () => `request from ${from} for ${quoteForLog(section ?? segment)} refused (401): ` +
+        `not a section served here (served: ${served}); the last path segment names the section`);
+      return refuse(res);
+    }
+
+    const auth = target.guard.check(req, url);
+    if (!auth.ok) {
+      requestLog.write('warn', `${section}\u0000${auth.kind}`, () => `[${section}] webhook from ${from} refused: ${auth.reason}`);
+      return refuse(res);
     }
     if (req.method !== 'POST') return reply(res, 405, 'webhooks are POST requests', { Allow: 'POST' });
-
-    const auth = served.guard.check(req, url);
-    if (!auth.ok) {
-      log.warn(`[${section}] webhook from ${req.socket.remoteAddress ?? 'unknown'} refused: ${auth.reason}`);
-      const headers: Record<string, string> = { Connection: 'close' };
-      if (auth.basic) headers['WWW-Authenticate'] = `Basic realm="connector ${section}"`;
-      return reply(res, auth.status, auth.status === 401 ? 'authentication required' : 'forbidden', headers);
-    }
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > opts.bodyLimitBytes) {
       return reply(res, 413, `request body exceeds ${opts.bodyLimitBytes} bytes`, { Connection: 'close' });
@@ -107,9 +143,9 @@ export function createListener(opts: ListenerOptions): http.Server {
     const body = await readBody(req, res, opts.bodyLimitBytes);
     if (body === undefined) return;
 
-    const webhook = served.parse(body);
+    const webhook = target.parse(body);
     if (webhook.kind === 'invalid') {
-      log.warn(`[${section}] bad webhook request: ${webhook.reason}`);
+      requestLog.write('warn', `${section}\u0000invalid`, () => `[${section}] bad webhook request from ${from}: ${escapeForLog(webhook.reason, 200)}`);
       return reply(res, 400, webhook.reason);
     }
     const outcome = opts.onWebhook(section, webhook);
@@ -119,15 +155,22 @@ export function createListener(opts: ListenerOptions): http.Server {
     return reply(res, 204);
   }
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ connectionsCheckingInterval: checkingInterval(limits) }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log.error(`webhook request failed: ${err instanceof Error ? err.message : String(err)}`);
+      requestLog.write('error', 'internal', () => `webhook request failed: ${escapeForLog(err instanceof Error ? err.message : String(err))}`);
       reply(res, 500, 'internal error');
     });
   });
-  // Slow or stalled clients must not hold sockets open (the original had no timeouts).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  // Slow, stalled or idle clients must not hold sockets open (the original had no limits): past maxConnections
+  // Node closes new connections at once, and the timeouts free the ones held idle.
+  server.maxConnections = limits.maxConnections;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    requestLog.write('warn', 'connection limit', () => `${limits.maxConnections} connections are open (--max-connections): ` +
+      `closed a new one from ${data?.remoteAddress ?? 'unknown'} at once; idle ones close after --headers-timeout / --keep-alive-timeout`);
+  });
+  log.debug(`connection limits: ${JSON.stringify(limits)}`);
   return server;
 }

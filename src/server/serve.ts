@@ -3,7 +3,7 @@
  * (`SourcePlugin.webhook`, today Jamf Pro's `[casper]`) and syncs the record each one names (the original's
  * server.py, with the hardening it lacked: see README.md). The server knows sources only through that capability.
  * Resolves with the exit code once `signal` has stopped it: stop accepting, drain the queue, send what is
- * buffered, close.
+ * buffered, close, all within `drainTimeoutMs` (shutdown.ts).
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -18,9 +18,13 @@ import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes, type SectionRuntime } from '../pipeline/sectionRuntime.js';
 import type { RecordId, SourcePlugin, WebhookDescriptor } from '../sources/types.js';
 import { createGuard, type SectionGuard } from './auth.js';
+import { connectionCap, openFilesLimit, reservedDescriptors } from './connectionLimits.js';
 import { createListener, type ListenedSection, type WebhookOutcome } from './listener.js';
+import { quoteForLog } from './logText.js';
 import { CoalescingQueue } from './queue.js';
 import { SectionSync } from './sectionSync.js';
+import { settlesBy, stoppedSummary, stopServing } from './shutdown.js';
+import { ThrottledLog } from './throttledLog.js';
 
 export interface ServerTuning {
   bodyLimitBytes: number;
@@ -30,8 +34,22 @@ export interface ServerTuning {
   /** Records per portion sent to Oomnitza, and the longest a fetched record waits for one. */
   batchMaxRecords: number;
   batchWindowMs: number;
-  /** Longest graceful shutdown; what is still queued after it is dropped (and counted in the log). */
+  /**
+   * The longest a stop takes, from the signal to serve() returning (--drain-timeout): in-flight fetches and
+   * pushes are aborted in time for it, and what was not sent is counted.
+   */
   drainTimeoutMs: number;
+  /** Client connections at most (--max-connections), lowered to fit the open-files limit. */
+  maxConnections: number;
+  /** --headers-timeout, --request-timeout, --keep-alive-timeout. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Fetches of one record at most after transient failures (--fetch-retries + 1), and the first retry's delay (doubling). */
+  fetchAttempts: number;
+  fetchRetryDelayMs: number;
+  /** Lines caused by requests: one of each kind per interval, then a count. */
+  requestLogIntervalMs: number;
 }
 
 export const DEFAULT_TUNING: ServerTuning = {
@@ -40,8 +58,31 @@ export const DEFAULT_TUNING: ServerTuning = {
   coalesceMs: 1_000,
   batchMaxRecords: 100,
   batchWindowMs: 2_000,
-  drainTimeoutMs: 60_000,
+  // systemd kills at 90 s (TimeoutStopSec): well within, with room for the last log lines.
+  drainTimeoutMs: 30_000,
+  maxConnections: 256,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  fetchAttempts: 4,
+  fetchRetryDelayMs: 10_000,
+  requestLogIntervalMs: 10_000,
 };
+
+/** Each bound must be a positive number, and a request's headers cannot take longer than the whole request. */
+function checkTuning(t: ServerTuning): void {
+  const flags: Array<[keyof ServerTuning, string]> = [
+    ['drainTimeoutMs', '--drain-timeout'], ['maxConnections', '--max-connections'], ['headersTimeoutMs', '--headers-timeout'],
+    ['requestTimeoutMs', '--request-timeout'], ['keepAliveTimeoutMs', '--keep-alive-timeout'], ['fetchAttempts', '--fetch-retries'],
+    ['fetchRetryDelayMs', '--fetch-retry-delay'],
+  ];
+  for (const [key, flag] of flags) {
+    if (!Number.isFinite(t[key]) || t[key] <= 0) throw new ConfigError({ key: flag }, `must be a positive number (got ${t[key]})`);
+  }
+  if (t.headersTimeoutMs > t.requestTimeoutMs) {
+    throw new ConfigError({ key: '--headers-timeout' }, `${t.headersTimeoutMs / 1000} s is longer than --request-timeout (${t.requestTimeoutMs / 1000} s), which includes the headers`);
+  }
+}
 
 export interface ServeOptions extends CommonOptions {
   host: string;
@@ -53,7 +94,6 @@ export interface ServeOptions extends CommonOptions {
 }
 
 const log = getLogger('server');
-const FULL_WARNING_INTERVAL_MS = 10_000;
 
 /** The capability `connector serve` serves. */
 const receivesWebhooks = (plugin: SourcePlugin<any>): boolean => plugin.webhook !== undefined;
@@ -94,6 +134,7 @@ function checkAddress(host: string, port: number): void {
 export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<number> {
   checkAddress(opts.host, opts.port);
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  checkTuning(tuning);
   const types = sourceTypesWhere(receivesWebhooks);
   const names = await servedSectionNames(opts.ini, types);
   const config = await loadConfig(opts.ini, { sections: names, requireEnabled: true });
@@ -113,18 +154,52 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
     }
   }
   if (guardErrors.length) throw new ConfigErrors(guardErrors);
+  const limit = openFilesLimit();
+  const { cap, lowered } = connectionCap(tuning.maxConnections, limit, reservedDescriptors(config.sections.length, opts.workers));
+  if (lowered) {
+    log.warn(`--max-connections ${tuning.maxConnections} leaves too few file descriptors for the Jamf and Oomnitza connections ` +
+      `under the open-files limit (${limit}); using ${cap}`);
+  }
 
-  // The shutdown signal stops the listener; the work in flight runs to its end under its own signal,
-  // aborted only when the drain takes longer than drainTimeoutMs.
+  // The shutdown signal stops the listener; the work in flight runs to its end under its own signal, aborted
+  // when the stop runs out of time (shutdown.ts). Every wait from here on ends by `closeBy`.
   const hardStop = new AbortController();
   const runtimes = createRuntimes(config, { signal: hardStop.signal, workers: opts.workers });
   let oomnitza: OomnitzaConnection | undefined;
+  let closeBy: number | undefined;
+  const stopped = () => (closeBy ??= Date.now() + tuning.drainTimeoutMs);
   try {
-    oomnitza = await connectOomnitza(config, opts.testmode);
-    const syncs = await prepareSyncs(runtimes, oomnitza, opts, hardStop.signal, tuning);
-    return await run(opts, signal, hardStop, tuning, guards, syncs);
+    // Connecting to Oomnitza and loading mappings may hang: a stop during the start ends it at once (nothing was accepted).
+    const starting = (async () => {
+      oomnitza = await connectOomnitza(config, opts.testmode);
+      return prepareSyncs(runtimes, oomnitza, opts, hardStop.signal, tuning);
+    })();
+    const syncs = await untilStopped(starting, signal);
+    if (!syncs) {
+      stopped();
+      hardStop.abort();
+      starting.catch(() => undefined);
+      log.warn('stopped while starting (connecting to Oomnitza, loading mappings): no webhook was accepted yet');
+      return 0;
+    }
+    return await run(opts, signal, hardStop, { ...tuning, maxConnections: cap }, guards, syncs, stopped);
   } finally {
-    await Promise.allSettled([...runtimes.map((r) => r.close()), oomnitza?.client.close()]);
+    // A logout to a hanging Jamf (or Oomnitza) must not hold the stop past its time.
+    const closing = Promise.allSettled([...runtimes.map((r) => r.close()), oomnitza?.client.close()]);
+    if (closeBy === undefined) await closing;
+    else if (!(await settlesBy(closing, closeBy))) log.warn('gave up waiting for the connections to Jamf and Oomnitza to close (--drain-timeout)');
+  }
+}
+
+/** Resolves with what `work` resolves, or undefined as soon as `signal` aborts. */
+async function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return undefined;
+  let onAbort!: () => void;
+  const aborted = new Promise<undefined>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true }));
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
@@ -141,14 +216,15 @@ async function prepareSyncs(
       throw new ConnectorError(`[${rt.section.name}]: ${errorMessage(err)}`);
     }
     const batching = { maxRecords: tuning.batchMaxRecords, windowMs: tuning.batchWindowMs };
-    syncs.set(rt.section.name, new SectionSync(prepared, webhookOf(rt.section), runOpts, batching));
+    const retry = { attempts: tuning.fetchAttempts, delayMs: tuning.fetchRetryDelayMs };
+    syncs.set(rt.section.name, new SectionSync(prepared, webhookOf(rt.section), runOpts, batching, retry));
   }
   return syncs;
 }
 
 async function run(
   opts: ServeOptions, signal: AbortSignal, hardStop: AbortController, tuning: ServerTuning,
-  guards: Map<string, SectionGuard>, syncs: Map<string, SectionSync>,
+  guards: Map<string, SectionGuard>, syncs: Map<string, SectionSync>, stopped: () => number,
 ): Promise<number> {
   const counts = { received: 0, ignored: 0 };
   const queue = new CoalescingQueue<RecordId>({
@@ -158,41 +234,39 @@ async function run(
     process: (queued) => syncs.get(queued.section)!.process(queued),
   });
   let stopping = false;
-  // A burst can refuse thousands of events: one warning per interval, with the count, not one per event.
-  let refusedSinceWarning = 0;
-  let lastFullWarning = 0;
-  const fullWarning = (section: string) => {
-    refusedSinceWarning++;
-    if (Date.now() - lastFullWarning < FULL_WARNING_INTERVAL_MS) return;
-    log.warn(`[${section}] queue full (${tuning.queueCapacity} records waiting): answered 503 to ${refusedSinceWarning} webhook(s) ` +
-      `since the last warning; ${syncs.get(section)!.webhook.sender} sends them again later`);
-    lastFullWarning = Date.now();
-    refusedSinceWarning = 0;
-  };
+  // Anyone who reaches the port causes these lines: each kind at most once per interval, then a count.
+  const requestLog = new ThrottledLog(log, tuning.requestLogIntervalMs);
 
   const onWebhook: Parameters<typeof createListener>[0]['onWebhook'] = (section, webhook): WebhookOutcome => {
     counts.received++;
     const sync = syncs.get(section)!;
     if (webhook.kind === 'unsupported') {
       counts.ignored++;
-      log.info(`[${section}] ignored webhook event "${webhook.event}": not an event this server handles`);
+      requestLog.write('info', `${section}\u0000unsupported`, () =>
+        `[${section}] ignored webhook event ${quoteForLog(webhook.event)}: not an event this server handles`);
       return 'ignored';
     }
     if (webhook.recordKind !== sync.recordKind) {
       counts.ignored++;
       const noun = (kind: string) => sync.webhook.nouns[kind] ?? kind;
-      log.warn(`[${section}] ignored ${webhook.event} for ${sync.label(webhook.recordKind, webhook.id)}: this section syncs ` +
+      requestLog.write('warn', `${section}\u0000kind`, () =>
+        `[${section}] ignored ${quoteForLog(webhook.event)} for ${sync.label(webhook.recordKind, webhook.id)}: this section syncs ` +
         `${noun(sync.recordKind)} records; point ${noun(webhook.recordKind)} webhooks at ${sync.webhook.sectionFor(webhook.recordKind)}`);
       return 'ignored';
     }
     if (stopping) return 'closed';
     const outcome = queue.enqueue(section, webhook.id, webhook.event);
-    if (outcome === 'full') fullWarning(section);
+    if (outcome === 'full') {
+      // A burst can refuse thousands of events: one warning per interval, with the count, not one per event.
+      requestLog.write('warn', 'queue full', () => `[${section}] queue full (${tuning.queueCapacity} records waiting): answered 503; ` +
+        `${sync.webhook.sender} sends the webhook again later`);
+    }
     return outcome;
   };
 
-  const health = () => {
-    const sections = Object.fromEntries([...syncs].map(([name, s]) => [name, { ...s.totals }]));
+  const health = (visible: (section: string) => boolean) => {
+    // Only the sections this client could post to: /healthz must not tell a stranger which sections exist.
+    const sections = Object.fromEntries([...syncs].filter(([name]) => visible(name)).map(([name, s]) => [name, { ...s.totals }]));
     return {
       status: stopping ? 'stopping' : 'ok',
       received: counts.received,
@@ -205,7 +279,13 @@ async function run(
   };
 
   const sections = new Map<string, ListenedSection>([...syncs].map(([name, s]) => [name, { guard: guards.get(name)!, parse: (body) => s.webhook.parse(body) }]));
-  const server = createListener({ bodyLimitBytes: tuning.bodyLimitBytes, sections, onWebhook, health, log });
+  const limits = {
+    maxConnections: tuning.maxConnections,
+    headersTimeoutMs: tuning.headersTimeoutMs,
+    requestTimeoutMs: tuning.requestTimeoutMs,
+    keepAliveTimeoutMs: tuning.keepAliveTimeoutMs,
+  };
+  const server = createListener({ bodyLimitBytes: tuning.bodyLimitBytes, limits, sections, onWebhook, health, log, requestLog });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new ConnectorError(`cannot listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`)));
@@ -222,30 +302,12 @@ async function run(
   if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
   stopping = true;
-  log.info(`stopping: no new webhooks; sending ${queue.pending + queue.inFlight} queued device(s)`);
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const drained = (async () => {
-    await queue.drain();
-    await Promise.all([...syncs.values()].map((s) => s.flushAll()));
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    drained.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), tuning.drainTimeoutMs))),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    const dropped = queue.discard();
-    hardStop.abort();
-    log.error(`shutdown took longer than ${tuning.drainTimeoutMs / 1000} s: ${dropped} queued device(s) were not sent`);
-    // Aborted requests end quickly; do not let a stuck one keep the process alive.
-    await Promise.race([drained.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-  }
-  server.closeAllConnections();
-  await closed;
-  const t = [...syncs.values()].reduce((a, s) => ({ pushed: a.pushed + s.totals.pushed, failed: a.failed + s.totals.failed }), { pushed: 0, failed: 0 });
-  log.info(`stopped: ${counts.received} webhook(s) received, ${queue.counts.coalesced} coalesced, ${queue.counts.rejected} refused (queue full), ` +
-    `${counts.ignored} ignored; ${t.pushed} device(s) ${opts.testmode ? 'printed' : 'pushed'}, ${t.failed} failed`);
-  return 0;
+  const deadline = stopped();
+  log.info(`stopping: no new webhooks; sending ${queue.pending + queue.inFlight} queued device(s) within ${tuning.drainTimeoutMs / 1000} s (--drain-timeout)`);
+  const result = await stopServing({ server, queue, syncs, hardStop, drainTimeoutMs: tuning.drainTimeoutMs, deadline, log });
+  requestLog.flush();
+  const summary = stoppedSummary({ ...counts, coalesced: queue.counts.coalesced, rejected: queue.counts.rejected }, syncs, result,
+    { testmode: opts.testmode, drainTimeoutMs: tuning.drainTimeoutMs });
+  (summary.ok ? log.info.bind(log) : log.error.bind(log))(summary.line);
+  return summary.exitCode;
 }

@@ -72,6 +72,23 @@ test('serve --port 0 logs its address, ignores unknown events with a log line, d
   expect(stderr + stdout).not.toContain('client-s3cret-value');
 }, 30_000);
 
+test('SIGTERM while Jamf hangs: serve --drain-timeout 1 exits 1 within it (plus the 2 s exit grace), naming what it lost', async () => {
+  const dir = tempDir({ 'config.ini': iniFor(oom, jamf) });
+  const server = await startServe(dir, ['--drain-timeout', '1', '--workers', '1']);
+  const base = `http://127.0.0.1:${server.port}`;
+  expect((await fetch(`${base}/casper`, { method: 'POST', body: webhook('ComputerAdded', 1) })).status).toBe(204);
+  const synced = Date.now() + 10_000;
+  while (oom.records('Casper').length === 0 && Date.now() < synced) await new Promise((r) => setTimeout(r, 20));
+  jamf.stall();
+  for (const id of [2, 3]) expect((await fetch(`${base}/casper`, { method: 'POST', body: webhook('ComputerAdded', id) })).status).toBe(204);
+  const started = Date.now();
+  child!.kill('SIGTERM');
+  expect(await server.exited).toBe(1);
+  expect(Date.now() - started).toBeLessThan(1_000 + 2_000 + 1_000);
+  const { stderr } = server.output();
+  expect(stderr).toMatch(/ERROR server: stopped: .*1 device\(s\) pushed, 0 failed, (1 dropped \(still queued\), 1 not sent|0 dropped \(still queued\), 2 not sent).*--drain-timeout of 1 s ran out.*not synced: computer [23], computer [23]/);
+}, 30_000);
+
 test('serve --testmode prints the payloads and sends nothing', async () => {
   const dir = tempDir({ 'config.ini': iniFor(oom, jamf) });
   const server = await startServe(dir, ['--testmode']);

@@ -60,6 +60,8 @@ export interface FakeJamf {
   maxConcurrentDetails: number;
   computer(id: number): Record<string, unknown>;
   mobileDevice(id: number): Record<string, unknown>;
+  /** From now on requests are received (and recorded) but never answered: a Jamf Pro that hangs. close() ends them. */
+  stall(): void;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
   let throttle = { count: 0, status: 429, retryAfter: 1 };
   let expireAfterDetails = -1;
   let inFlightDetails = 0;
+  let stalled = false;
   const requests: RecordedRequest[] = [];
 
   const issue = (client: boolean) => {
@@ -245,6 +248,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
     rotateClientSecret: (secret) => (o.clientSecret = secret),
     computer: makeComputer,
     mobileDevice: makeMobileDevice,
+    stall: () => (stalled = true),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 
@@ -260,6 +264,7 @@ export async function startFakeJamf(opts: FakeJamfOptions = {}): Promise<FakeJam
         auth: auth?.startsWith('Bearer ') ? 'bearer' : auth?.startsWith('Basic ') ? 'basic' : 'none', status: 0,
       };
       requests.push(entry);
+      if (stalled) return;
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         entry.status = status;
         const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
