@@ -220,6 +220,8 @@ async function readSection(
   registerSecrets(plugin.settings, own.values);
 
   const c = common.values as CommonValues;
+  // A source may declare its own sync_field default (the original's Workday: USER); the common setting has none.
+  if (c.sync_field.length === 0 && Array.isArray(own.values.sync_field)) c.sync_field = own.values.sync_field as string[];
   if (opts.requireEnabled && common.errors.length === 0 && !c.enable) {
     errors.push(new ConfigError({ file, line: section.entries.get('enable')?.line ?? section.line, section: section.name, key: 'enable' }, 'section is not enabled; set "enable = True" to run it'));
   }
@@ -308,9 +310,13 @@ async function readSection(
 
 /** Any setting named like a credential is treated as one, even when its source does not declare it. */
 const SECRET_NAME = /pass(word|wd)?$|token|secret|api_?key|private_?key/i;
+/** ...but not the address of a token endpoint (`token_url`): redacting it hides the host from every message. */
+const URL_NAME = /_url$/i;
 
 function redactSecretLooking(section: IniSection): void {
-  for (const e of section.entries.values()) if (SECRET_NAME.test(e.key) && !e.key.startsWith('mapping.')) redactor.add(e.value);
+  for (const e of section.entries.values()) {
+    if (SECRET_NAME.test(e.key) && !URL_NAME.test(e.key) && !e.key.startsWith('mapping.')) redactor.add(e.value);
+  }
 }
 
 function registerSecrets(schema: Record<string, { secret: boolean }>, values: Record<string, unknown>): void {

@@ -36,6 +36,7 @@ import type {
   RateLimitPolicy,
   RequestOptions,
   RetryPolicy,
+  StreamedResponse,
 } from './types.js';
 import { parseXml } from './xml.js';
 
@@ -153,6 +154,30 @@ export class HttpClient implements HttpClientLike {
   }
 
   async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
+    return this.exchange(method, url, opts, false);
+  }
+
+  /**
+   * As request(), but a successful (2xx) body is not read into memory: `body` yields its bytes as they arrive, for
+   * a response too big to hold (a Workday report of gigabytes). Retries, rate-limit waits, re-authentication and
+   * explained failures happen before the body starts, as for request(). The timeout covers the wait for the
+   * response headers (a report being generated); while the body arrives, only a pause longer than the timeout
+   * between two chunks fails it. A failure mid-body is an HttpTransientError naming the request; it is not retried
+   * (the caller has used part of the body).
+   */
+  async stream(method: string, url: string, opts: RequestOptions = {}): Promise<StreamedResponse> {
+    const response = await this.exchange(method, url, opts, true);
+    const where = `[${this.shared.section}] ${method} ${response.url}`;
+    const details = { section: this.shared.section, method, url: response.url, status: response.status, attempts: 1 };
+    return {
+      status: response.status,
+      headers: response.headers,
+      url: response.url,
+      body: response.stream ? guardedBody(response.stream, where, details, opts.signal) : oneChunk(response.text),
+    };
+  }
+
+  private async exchange(method: string, url: string, opts: RequestOptions, streamBody: boolean): Promise<Received> {
     const { log, clock } = this.shared;
     const { auth, rateLimit } = this.own;
     const policy: RetryPolicy = { ...this.own.retry, ...opts.retry };
@@ -179,7 +204,7 @@ export class HttpClient implements HttpClientLike {
       let retriable: boolean;
       let explained: Error | undefined;
       try {
-        const response = await this.sendFollowingRedirects(outgoing, opts);
+        const response = await this.sendFollowingRedirects(outgoing, opts, streamBody);
         this.notePacing(response);
         if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.()) {
           // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
@@ -303,10 +328,10 @@ export class HttpClient implements HttpClientLike {
    * redirect to another origin (scheme, host or port) never carries credentials: authentication, cookies and
    * every header named like a credential are dropped, whatever the provider or the caller set.
    */
-  private async sendFollowingRedirects(first: OutgoingRequest, opts: RequestOptions): Promise<HttpResponse> {
+  private async sendFollowingRedirects(first: OutgoingRequest, opts: RequestOptions, streamBody = false): Promise<Received> {
     let current = first;
     for (let hop = 0; ; hop++) {
-      const response = await this.send(current, opts);
+      const response = await this.send(current, opts, streamBody);
       const location = headerValue(response.headers.location);
       if (!REDIRECT_STATUSES.has(response.status) || !location || opts.acceptStatus?.includes(response.status)) return response;
       if (hop >= MAX_REDIRECTS) {
@@ -348,27 +373,63 @@ export class HttpClient implements HttpClientLike {
     if (wait !== undefined && wait > 0) this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(wait, rateLimit.maxWaitMs));
   }
 
-  /** One attempt: the overall timeout covers connect, headers and body; the caller's signal cancels it too. */
-  private async send(req: OutgoingRequest, opts: RequestOptions): Promise<HttpResponse> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? this.own.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  /**
+   * One attempt: the timeout covers connect, headers and body (for a streamed 2xx body only connect and headers,
+   * then undici's idle timeout between chunks); the caller's signal cancels it too. The timeout is given to undici
+   * per request as well, so a client derived with a longer one is not cut off by the pool's default.
+   */
+  private async send(req: OutgoingRequest, opts: RequestOptions, streamBody = false): Promise<Received> {
+    const timeoutMs = opts.timeoutMs ?? this.own.timeoutMs;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
     const started = Date.now();
-    const res = await undiciRequest(req.url, {
-      method: req.method as Dispatcher.HttpMethod,
-      headers: req.headers,
-      body: req.body,
-      signal,
-      dispatcher: this.shared.dispatcher,
-    });
-    const text = await res.body.text();
-    const where = `[${this.shared.section}] ${req.method} ${safeUrl(req.url)}`;
-    this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms`);
-    return makeResponse(res.statusCode, res.headers, text, where, req.url, {
-      section: this.shared.section,
-      method: req.method,
-      url: safeUrl(req.url),
-    });
+    try {
+      const res = await undiciRequest(req.url, {
+        method: req.method as Dispatcher.HttpMethod,
+        headers: req.headers,
+        body: req.body,
+        signal,
+        dispatcher: this.shared.dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const where = `[${this.shared.section}] ${req.method} ${safeUrl(req.url)}`;
+      const details = { section: this.shared.section, method: req.method, url: safeUrl(req.url) };
+      if (streamBody && res.statusCode >= 200 && res.statusCode < 300) {
+        this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms (body streamed)`);
+        return { ...makeResponse(res.statusCode, res.headers, '', where, req.url, details), stream: res.body };
+      }
+      const text = await res.body.text();
+      this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms`);
+      return makeResponse(res.statusCode, res.headers, text, where, req.url, details);
+    } finally {
+      clearTimeout(timer);
+    }
   }
+}
+
+/** A response as send() returns it: a streamed body is still unread in `stream`. */
+type Received = HttpResponse & { stream?: AsyncIterable<Uint8Array> };
+
+/** A streamed body whose network failures read like every other failure of the client (and never leak credentials). */
+async function* guardedBody(
+  body: AsyncIterable<Uint8Array>,
+  where: string,
+  details: { section: string; method: string; url: string; status: number; attempts: number },
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body;
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    const text = isTimeout(err) ? 'timed out' : describeNetworkError(err).text;
+    throw new HttpTransientError(`${where} failed while reading the response: ${scrub(text, [])}`, { ...details, cause: err });
+  }
+}
+
+async function* oneChunk(text: string): AsyncGenerator<Uint8Array> {
+  if (text) yield Buffer.from(text, 'utf8');
 }
 
 function makeResponse(

@@ -3,6 +3,7 @@
  * - clients: the section's HttpClient, derived per vendor API with `ctx.http.with({ baseUrl, auth, rateLimit })`
  * - auth providers (auth/), pagination strategies and the page loop (paginate/), rate-limit waits (rateLimit.ts)
  * - fan-out of detail calls (fanOut.ts), XML in xmltodict's shape (xml.ts), setting groups (settings.ts)
+ * - big bodies read as they arrive: HttpClient.stream() and the items of a JSON list one by one (jsonItems.ts)
  */
 export * from './types.js';
 export { HttpClient } from './client.js';
@@ -13,4 +14,5 @@ export * from './paginate/index.js';
 export { DEFAULT_RATE_LIMIT, rateLimitWait, resetDelay } from './rateLimit.js';
 export { fanOut, isAuthFailure, type FanOutOptions } from './fanOut.js';
 export { parseXml } from './xml.js';
+export { jsonItems, JsonItemScanner } from './jsonItems.js';
 export * from './settings.js';

@@ -139,6 +139,16 @@ export interface HttpResponse {
   xml<T = unknown>(): T;
 }
 
+/** What HttpClient.stream() returns: the status and headers, and the body still to be read, chunk by chunk. */
+export interface StreamedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The URL that answered (after redirects), without credentials. */
+  url: string;
+  /** The body's bytes as they arrive; iterate once. Leaving the loop early closes the connection. */
+  body: AsyncIterable<Uint8Array>;
+}
+
 /** One attempt of a request, as it will go on the wire: what an AuthProvider adds credentials to. */
 export interface OutgoingRequest {
   readonly method: string;

@@ -2,6 +2,7 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
@@ -10,9 +11,11 @@ import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
+import { workday } from './workday/index.js';
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  azureusers,
   bamboohr,
   casper,
   csv_assets: csvAssets,
@@ -22,6 +25,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   okta,
   onelogin,
   sccm,
+  workday,
   zendesk,
 };
 
