@@ -19,6 +19,8 @@ export interface OAuth2ClientCredentials {
   extra?: Record<string, string>;
   /** The INI settings that hold the credentials, named in the error when the server rejects the client. */
   settings?: { id?: string; secret?: string; scope?: string };
+  /** A vendor's own reading of a 400/401 from the token endpoint (see TokenRequest.rejected). */
+  rejected?: (status: number, said: string) => Error | undefined;
   /** Clock for tests. */
   now?: () => number;
 }
@@ -51,6 +53,7 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
       settings: [names.secret, names.id],
       scopeSetting: names.scope,
       secrets: [config.clientSecret, basic],
+      rejected: config.rejected,
       now,
     });
   }, now);

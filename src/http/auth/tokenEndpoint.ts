@@ -21,6 +21,8 @@ export interface TokenRequest {
   scopeSetting?: string;
   /** Values sent in this request that a server might echo back (secret, assertion, Basic pair). */
   secrets: string[];
+  /** A vendor's own reading of a rejection (Entra ID's AADSTS codes); undefined keeps the generic ConfigError. */
+  rejected?: (status: number, said: string) => Error | undefined;
   now: () => number;
 }
 
@@ -55,9 +57,11 @@ export async function requestToken(client: HttpClientLike, req: TokenRequest): P
   return { header: `${type} ${body.access_token}`, refreshAt: refreshTime(requestedAt, expiresIn) };
 }
 
-function rejection(status: number, text: string, client: HttpClientLike, req: TokenRequest): ConfigError {
+function rejection(status: number, text: string, client: HttpClientLike, req: TokenRequest): Error {
   // Scrubbed before serverErrorText cuts the text to length, so that no secret survives cut in half.
   const said = serverErrorText(scrub(text, req.secrets), undefined, status);
+  const own = req.rejected?.(status, said);
+  if (own) return own;
   const code = errorCode(text);
   const settings = code === 'invalid_scope' && req.scopeSetting ? [req.scopeSetting] : req.settings;
   // HttpClient knows its section; HttpClientLike does not promise it (test doubles), so it is optional here.

@@ -136,7 +136,12 @@ export function createAzureUsersSource(s: AzureUsersSettings, ctx: SourceContext
   const clientId = s.client_id.trim();
   const tokenUrl = tokenUrlOf(s, ctx.section);
   const names: Names = { section: ctx.section, tenant, clientId, tokenUrl, graphUrl: s.url };
-  const token = oauth2ClientCredentials({ tokenUrl, clientId, clientSecret: s.secret, scope: cloudOf(s.url).scope, style: 'body' });
+  const explain = explainFailure(names);
+  const token = oauth2ClientCredentials({
+    tokenUrl, clientId, clientSecret: s.secret, scope: cloudOf(s.url).scope, style: 'body', settings: { secret: 'secret', id: 'client_id' },
+    // The kit quotes "error: error_description"; Entra ID's description starts with its AADSTS code, which is the part to show.
+    rejected: (status, said) => explain({ method: 'POST', url: safeUrl(tokenUrl), status, said: said.replace(/^[a-z_]+: (?=AADSTS)/, '').replace(/\s*Trace ID:.*$/s, '') }),
+  });
   const auth: AuthProvider = { ...token, describe: () => `application "${clientId}"` };
   const graph: HttpClient = ctx.http.with({
     baseUrl: s.url,
@@ -144,7 +149,7 @@ export function createAzureUsersSource(s: AzureUsersSettings, ctx: SourceContext
     headers: { accept: 'application/json' },
     rateLimit: rateLimitOf(s),
     errorText: graphErrorText,
-    explainFailure: explainFailure(names),
+    explainFailure: explain,
   });
   const users = (select: string[], top: number) =>
     paginate<Record<string, unknown>>(graph, {

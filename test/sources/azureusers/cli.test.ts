@@ -114,7 +114,7 @@ test('connector test: a distinct message per failure kind', async () => {
     const res = await runCli(['test', ...names, '--ini', 'config.ini'], { cwd: dir });
     const line = (name: string) => res.stdout.split('\n').find((l) => l.includes(`[${name}] `)) ?? '';
     expect(line('azureusers')).toBe(`OK     [azureusers] authenticated to tenant "${graph.tenantId}" as application "${graph.clientId}"; read user "${String(graph.user(1).userPrincipalName)}"`);
-    expect(line('azureusers.secret')).toMatch(/^FAILED \[azureusers\.secret\] \[azureusers\.secret\] secret: Microsoft Entra ID refused the sign-in: the client secret is wrong/);
+    expect(line('azureusers.secret')).toMatch(/^FAILED \[azureusers\.secret\] secret: Microsoft Entra ID refused the sign-in: the client secret is wrong/);
     expect(line('azureusers.client')).toMatch(/^FAILED .* client_id: Microsoft Entra ID refused the sign-in: tenant ".*" has no application "0b0b0b0b-1111-2222-3333-444444444444"/);
     expect(line('azureusers.tenant')).toMatch(/^FAILED .* tenant_id: Microsoft Entra ID refused the sign-in: tenant "fabrikam.onmicrosoft.com" was not found/);
     expect(line('azureusers.permission')).toMatch(/^FAILED .*may not read users \(HTTP 403, Authorization_RequestDenied: .*User\.Read\.All/);
