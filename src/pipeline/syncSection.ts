@@ -68,7 +68,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     stats,
     describeRecord: (payload, n) => idOf(payload, n),
   });
-  const saver = opts.saveData ? new DataSaver(path.join(opts.saveDir, section.name), portion) : undefined;
+  const saver = opts.saveData ? new DataSaver(path.join(opts.saveDir, section.name), portion, log) : undefined;
 
   let outBatch: Record<string, unknown>[] = [];
   let batchNo = 0;
@@ -265,15 +265,27 @@ function sourceFailures(stats: SectionStats): number {
   return stats.sourceFailed;
 }
 
+/**
+ * --save-data files are a diagnostic: a folder that cannot be made or a full disk stops the saving (said once, with
+ * the reason) and the sync goes on; it never fails the section as if the source had failed.
+ */
 class DataSaver {
   private n = 0;
   private readonly ready: Promise<unknown>;
-  constructor(private readonly dir: string, private readonly portion: string) {
-    this.ready = fs.promises.mkdir(dir, { recursive: true });
+  private stopped = false;
+  constructor(private readonly dir: string, private readonly portion: string, private readonly log: Logger) {
+    this.ready = fs.promises.mkdir(dir, { recursive: true }).catch((err: unknown) => this.stop(err));
   }
   async write(kind: 'raw' | 'payload', data: unknown): Promise<void> {
     await this.ready;
+    if (this.stopped) return;
     const file = path.join(this.dir, `${this.portion}-${kind}-${String(++this.n).padStart(5, '0')}.json`);
-    await fs.promises.writeFile(file, JSON.stringify(data, null, 2), { mode: 0o600 });
+    await fs.promises.writeFile(file, JSON.stringify(data, null, 2), { mode: 0o600 }).catch((err: unknown) => this.stop(err, file));
+  }
+  private stop(err: unknown, file = this.dir): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const code = (err as NodeJS.ErrnoException).code;
+    this.log.error(`--save-data: cannot write "${file}" (${code ?? errorMessage(err)}); no more save-data files for this run, records are still sent`);
   }
 }

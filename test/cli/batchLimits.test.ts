@@ -45,3 +45,12 @@ test('an empty export is a warning; below min_records the section fails', async 
   expect(res.code).toBe(1);
   expect(res.stderr).toMatch(/read 2 record\(s\), fewer than min_records = 5/);
 });
+
+test('--save-data that cannot be written (here: save_data is a file) is said once and the sync goes on', async () => {
+  const dir = tempDir({ 'config.ini': ini(), 'assets.csv': rows(3), save_data: 'not a folder' });
+  const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini', '--save-data'], { cwd: dir });
+  expect(res.stderr).toMatch(/pushed 3, failed 0/);
+  expect(res.code).toBe(0);
+  expect(res.stderr.match(/--save-data: cannot write/g)).toHaveLength(1);
+  expect(res.stderr).not.toMatch(/reading from the source failed/);
+});
