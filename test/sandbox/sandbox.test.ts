@@ -237,7 +237,9 @@ describe('memory limit', () => {
     const sandbox = await createSandbox([
       converter('bomb', "let a = []; while (true) a.push('x'.repeat(1e6))"),
       converter('upper', 'return String(value).toUpperCase()'),
-    ], { memoryMb: 32 });
+    // A generous time limit: on a busy machine the default 100 ms may run out before 32 MB do, and this test is
+    // about the memory limit.
+    ], { memoryMb: 32, timeoutMsPerRecord: 5_000 });
     try {
       const results = await sandbox.run([only('upper', {}, 'a'), only('bomb'), only('upper', {}, 'b')]);
       expect(results[0].values).toEqual([{ value: 'A' }]);
