@@ -115,15 +115,17 @@ function idleSocket(port: number): Promise<{ closed: Promise<number>; socket: ne
 }
 
 test('#5 connections are capped and idle ones are closed, so webhooks get through again', async () => {
-  h = await startHarness({ tuning: { maxConnections: 5, headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 } });
+  // The windows leave room for a busy machine: over-cap sockets close at once (well within 1 s), held ones only after
+  // the 1.5 s headers timeout.
+  h = await startHarness({ tuning: { maxConnections: 5, headersTimeoutMs: 1_500, requestTimeoutMs: 3_000, keepAliveTimeoutMs: 200 } });
   const port = Number(new URL(h.url).port);
   const idle = await Promise.all(Array.from({ length: 20 }, () => idleSocket(port)));
   const closedBy = (ms: number) => Promise.all(idle.map((s) => Promise.race([s.closed, new Promise<number>((r) => setTimeout(() => r(Infinity), ms))])));
   // Over the cap, the server closes new connections at once; the 5 it holds are closed after the headers timeout.
-  const early = (await closedBy(150)).filter((t) => t < 150).length;
+  const early = (await closedBy(1_000)).filter((t) => t < 1_000).length;
   expect(early).toBe(15);
-  const all = await closedBy(2_000);
-  expect(all.every((t) => t < 2_000)).toBe(true);
+  const all = await closedBy(6_000);
+  expect(all.every((t) => t < 6_000)).toBe(true);
   expect((await h.post('/casper', webhook('ComputerAdded', 1))).status).toBe(204);
   await waitFor(() => h!.oom.records('Casper').length === 1);
 });
