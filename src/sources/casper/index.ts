@@ -6,7 +6,7 @@ import { ConfigError } from '../../errors.js';
 import { checkBaseUrl, displayUrl, fanOut } from '../../http/index.js';
 import { defineSource, type RawRecord, type ReadRequest, type Source, type SourceContext } from '../types.js';
 import { JamfApi, JamfAuth, explainJamfFailure, type JamfCredentials } from './jamfApi.js';
-import { CASPER_DEFAULT_CONVERTERS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
+import { CASPER_DEFAULT_CONVERTERS, NOUNS, VARIANTS, casperDefaultMappings, subsetsFor, type SubsetRequest } from './mappings.js';
 import { casperSettings, type CasperSettings, type SyncType } from './settings.js';
 import { casperWebhook } from './webhook.js';
 
@@ -17,7 +17,6 @@ export interface CasperSource extends Source {
   fetchDevice(id: number | string, request?: ReadRequest): Promise<RawRecord>;
 }
 
-const NOUNS: Record<SyncType, string> = { computers: 'computer', mobiledevices: 'mobile device' };
 
 function credentialsOf({ client_id: clientId, client_secret: clientSecret, username, password }: CasperSettings, section: string): JamfCredentials {
   if (clientId || clientSecret) {

@@ -11,6 +11,9 @@ export const VARIANTS: Record<SyncType, SourceVariant> = {
   mobiledevices: { mappingName: 'Casper.MDM', dataType: 'assets' },
 };
 
+/** A device of each sync type in messages and failure reports. */
+export const NOUNS: Readonly<Record<SyncType, string>> = { computers: 'computer', mobiledevices: 'mobile device' };
+
 /** Jamf's date strings ("2024-01-15 09:30:00") become epoch seconds unless a mapping names its own converter. */
 export const CASPER_DEFAULT_CONVERTERS: Readonly<Record<string, string>> = {
   'general.report_date': 'date_format',

@@ -6,6 +6,7 @@
  */
 import { jsonWebhookParser } from '../jsonWebhook.js';
 import type { WebhookDescriptor } from '../types.js';
+import { NOUNS } from './mappings.js';
 import type { casperSettings, SyncType } from './settings.js';
 
 /** The events the original's server handled, and which kind of device each one names. */
@@ -39,7 +40,6 @@ export function parseWebhook(body: string): ParsedWebhook {
   return parsed.kind === 'record' ? { kind: 'device', event: parsed.event, deviceType: parsed.recordKind as SyncType, id: parsed.id as number } : parsed;
 }
 
-const NOUNS: Readonly<Record<SyncType, string>> = { computers: 'computer', mobiledevices: 'mobile device' };
 
 /** What the webhook server needs of Jamf: one webhook per event, pointed at the section whose sync_type matches. */
 export const casperWebhook: WebhookDescriptor<typeof casperSettings> = {
