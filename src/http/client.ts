@@ -206,7 +206,7 @@ export class HttpClient implements HttpClientLike {
       try {
         const response = await this.sendFollowingRedirects(outgoing, opts, streamBody);
         this.notePacing(response);
-        if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.()) {
+        if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
           // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
           // outside the retry budget. Before acceptStatus, so a caller that handles 401 itself still gets this.
           reauthenticated = true;

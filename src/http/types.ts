@@ -167,8 +167,12 @@ export interface OutgoingRequest {
  */
 export interface AuthProvider {
   authorize(request: OutgoingRequest, client: HttpClientLike): Promise<void>;
-  /** Called after a 401: drop cached tokens. Returns true when a retry with fresh credentials may help (once). */
-  invalidate?(): boolean;
+  /**
+   * Called after a 401 with the request that was refused: drop the cached token if that request carried it (a
+   * concurrent caller may already have replaced it; dropping the replacement would log in again for nothing).
+   * Returns true when a retry with fresh credentials may help (once).
+   */
+  invalidate?(rejected?: OutgoingRequest): boolean;
   /** Ends a session (logout); best effort. Called when the client that owns it closes. */
   close?(client: HttpClientLike): Promise<void>;
   /** Whom we authenticate as, for `connector test` (e.g. `API client "abc"`); never a secret. */

@@ -80,7 +80,7 @@ export function jwtBearer(options: JwtBearerOptions): AuthProvider {
     async authorize(req, client) {
       req.headers.authorization = await tokens.header(client);
     },
-    invalidate: () => tokens.invalidate(),
+    invalidate: (rejected) => tokens.invalidate(rejected),
     describe: () => who,
   };
 }

@@ -62,7 +62,7 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
     async authorize(req, client) {
       req.headers.authorization = await tokens.header(client);
     },
-    invalidate: () => tokens.invalidate(),
+    invalidate: (rejected) => tokens.invalidate(rejected),
     describe: () => who,
   };
 }

@@ -12,6 +12,7 @@ import { PermanentError } from '../../errors.js';
 import { redactor } from '../../logging.js';
 import { getPath } from '../../records.js';
 import { serverErrorText } from '../httpError.js';
+import { carriesToken } from './tokenCache.js';
 import type { AuthProvider, HttpClientLike, OutgoingRequest } from '../types.js';
 
 export interface SessionToken {
@@ -80,9 +81,10 @@ export class SessionLogin implements AuthProvider {
     inject(this.opts.inject, request, token.value);
   }
 
-  invalidate(): boolean {
-    if (this.fallback) return this.opts.fallback?.invalidate?.() ?? false;
-    this.held = undefined;
+  invalidate(rejected?: OutgoingRequest): boolean {
+    if (this.fallback) return this.opts.fallback?.invalidate?.(rejected) ?? false;
+    // A request sent with a token that a concurrent caller has since replaced keeps the replacement.
+    if (!rejected || !this.held || carriesToken(rejected, this.held.value)) this.held = undefined;
     return true;
   }
 

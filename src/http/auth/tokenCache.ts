@@ -2,7 +2,13 @@
  * The token life cycle every OAuth2-style provider shares: one token request at a time however many callers
  * need a token (single-flight), the token reused until shortly before it expires, dropped after a 401.
  */
-import type { HttpClientLike } from '../types.js';
+import type { HttpClientLike, OutgoingRequest } from '../types.js';
+
+/** Whether a request carries `value` in a header or its query string (how providers inject tokens). */
+export function carriesToken(request: OutgoingRequest, value: string): boolean {
+  if (Object.values(request.headers).some((v) => typeof v === 'string' && v.includes(value))) return true;
+  return [...request.url.searchParams.values()].some((v) => v.includes(value));
+}
 
 /** Refresh this long before expires_in runs out, so a token never expires in flight. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -46,9 +52,12 @@ export class TokenCache {
     return fresh.header;
   }
 
-  /** Drops the cached token (after a 401); the next caller fetches a new one. */
-  invalidate(): true {
-    this.cached = undefined;
+  /**
+   * Drops the cached token after a 401, unless the refused request carried an older one (another caller already
+   * replaced it): the next caller fetches a new one.
+   */
+  invalidate(rejected?: OutgoingRequest): true {
+    if (!rejected || !this.cached || carriesToken(rejected, this.cached.header)) this.cached = undefined;
     return true;
   }
 }

@@ -108,6 +108,23 @@ test('a 401 drops the cached token and retries once with a new one', async () =>
   expect(auth.apiRequests().map((r) => r.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-1', 'Bearer at-2']);
 });
 
+test('a late 401 for a token already replaced does not drop the replacement', async () => {
+  const provider = await setup();
+  const request = () => ({ method: 'GET', url: new URL(`${auth.url}/api/whoami`), headers: {} as Record<string, string> });
+  const [a, b] = [request(), request()];
+  await provider.authorize(a, client);
+  await provider.authorize(b, client);
+  provider.invalidate!(a);
+  const c = request();
+  await provider.authorize(c, client);
+  expect(c.headers.authorization).toBe('Bearer at-2');
+  provider.invalidate!(b); // sent with at-1 before at-2 existed
+  const d = request();
+  await provider.authorize(d, client);
+  expect(d.headers.authorization).toBe('Bearer at-2');
+  expect(auth.tokenRequests()).toHaveLength(2);
+});
+
 test('a rejected client is a ConfigError quoting the server and naming the settings to check', async () => {
   await setup({ clientSecret: 'wrong-secret-1', settings: { id: 'api_client_id', secret: 'api_client_secret' } });
   const error = await whoami().catch((e: unknown) => e);

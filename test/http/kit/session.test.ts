@@ -118,3 +118,28 @@ test('keep-alive renews while valid; its failure falls back to a new login; the 
   expect(old.requests.filter((r) => r.path === '/token')).toHaveLength(1);
   await old.close();
 });
+
+test('a 401 for a token already replaced by a concurrent caller keeps the replacement (no second login)', async () => {
+  const fake = sessionServer();
+  api = await startTestServer(fake.routes);
+  root = new HttpClient({ section: 'kace', tls: { verify: true }, retry: { retries: 0 } });
+  const login = makeLogin('Corr3ct!pw');
+  const sent = () => ({ method: 'GET', url: new URL(`${api.url}/items`), headers: {} as Record<string, string> });
+  const first = sent();
+  const second = sent();
+  await login.authorize(first, root);
+  await login.authorize(second, root);
+  expect(second.headers.cookie).toBe('sid=tok-1-xxxxxxxx');
+  login.invalidate(first); // the first 401 back: log in again
+  const third = sent();
+  await login.authorize(third, root);
+  expect(third.headers.cookie).toBe('sid=tok-2-xxxxxxxx');
+  expect(login.invalidate(second)).toBe(true); // the second 401, for tok-1, arrives after the new login: retry, keep tok-2
+  const fourth = sent();
+  await login.authorize(fourth, root);
+  expect(fourth.headers.cookie).toBe('sid=tok-2-xxxxxxxx');
+  expect(fake.issued()).toBe(2);
+  login.invalidate(fourth); // a 401 for the current token drops it
+  await login.authorize(sent(), root);
+  expect(fake.issued()).toBe(3);
+});
