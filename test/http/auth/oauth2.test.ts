@@ -110,19 +110,22 @@ test('a 401 drops the cached token and retries once with a new one', async () =>
 
 test('a late 401 for a token already replaced does not drop the replacement', async () => {
   const provider = await setup();
+  // The provider fetches tokens through a client without auth, as the authenticated client gives it one.
+  const plain = new HttpClient({ section: 'meraki', tls: { verify: true }, retry: { retries: 0 } });
   const request = () => ({ method: 'GET', url: new URL(`${auth.url}/api/whoami`), headers: {} as Record<string, string> });
   const [a, b] = [request(), request()];
-  await provider.authorize(a, client);
-  await provider.authorize(b, client);
+  await provider.authorize(a, plain);
+  await provider.authorize(b, plain);
   provider.invalidate!(a);
   const c = request();
-  await provider.authorize(c, client);
+  await provider.authorize(c, plain);
   expect(c.headers.authorization).toBe('Bearer at-2');
   provider.invalidate!(b); // sent with at-1 before at-2 existed
   const d = request();
-  await provider.authorize(d, client);
+  await provider.authorize(d, plain);
   expect(d.headers.authorization).toBe('Bearer at-2');
   expect(auth.tokenRequests()).toHaveLength(2);
+  await plain.close();
 });
 
 test('a rejected client is a ConfigError quoting the server and naming the settings to check', async () => {
