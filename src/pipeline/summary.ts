@@ -3,14 +3,20 @@ import { getLogger, redactor } from '../logging.js';
 import { escapeForLog } from '../logText.js';
 
 export interface Problem {
-  /** Which record: a source id, `file.csv:12`, or the record's sync field value. */
+  /**
+   * Which record(s): a source id, `file.csv:12`, or the name the pipeline gives (src/pipeline/recordName.ts):
+   * `SERIAL_NUMBER="S1" (record #5, assets.csv:6)`, or the first and last of a batch.
+   */
   id: string;
   reason: string;
+  /** How many records this problem stands for (a failed batch: all of its records). */
+  count: number;
 }
 
-const KEEP = 10;
+/** Problems listed (with reasons) per kind; the rest are counted. */
+export const KEEP = 10;
 /** Record ids and reasons carry source data and snippet text: one line each, and not endless. */
-const MAX_ID = 200;
+const MAX_ID = 300;
 const MAX_REASON = 600;
 
 export class SectionStats {
@@ -37,9 +43,10 @@ export class SectionStats {
 
   constructor(readonly section: string) {}
 
+  /** `count`: the records `id` names (a batch); all of them are failed. */
   fail(id: string, reason: string, count = 1): void {
     this.failed += count;
-    if (this.failures.length < KEEP) this.failures.push({ id, reason });
+    if (this.failures.length < KEEP) this.failures.push({ id, reason, count });
   }
 
   sourceFail(id: string, reason: string): void {
@@ -49,12 +56,12 @@ export class SectionStats {
 
   skip(id: string, reason: string): void {
     this.skipped += 1;
-    if (this.skips.length < KEEP) this.skips.push({ id, reason });
+    if (this.skips.length < KEEP) this.skips.push({ id, reason, count: 1 });
   }
 
   converterError(id: string, reason: string): void {
     this.converterErrors += 1;
-    if (this.converterProblems.length < KEEP) this.converterProblems.push({ id, reason });
+    if (this.converterProblems.length < KEEP) this.converterProblems.push({ id, reason, count: 1 });
   }
 
   /** The section's clock starts when it starts reading (not while other sections or Oomnitza login run). */
@@ -88,12 +95,16 @@ export class SectionStats {
     );
   }
 
-  /** Detail lines under the summary: the first few problems with reasons, then a count of the rest. */
+  /**
+   * Detail lines under the summary: the first few problems with reasons, then the count of the records not
+   * listed (exact: a listed batch accounts for all of its records, so a fully listed run has no "more" line).
+   */
   details(): string[] {
     const out: string[] = [];
     const list = (label: string, total: number, items: Problem[], rest: string) => {
       for (const p of items) out.push(`  ${label} ${escapeForLog(p.id, MAX_ID)}: ${escapeForLog(p.reason, MAX_REASON)}`);
-      if (total > items.length) out.push(`  ... and ${total - items.length} more ${rest}`);
+      const unlisted = total - items.reduce((sum, p) => sum + p.count, 0);
+      if (unlisted > 0) out.push(`  ... and ${unlisted} more ${rest}`);
     };
     list('failed', this.failed, this.failures, 'failed record(s)');
     list('skipped', this.skipped, this.skips, 'skipped record(s)');

@@ -11,6 +11,7 @@ import { redactor, type Logger } from '../logging.js';
 import type { BulkPayload } from '../oomnitza/client.js';
 import type { RawRecord } from '../records.js';
 import type { PreparedSection } from './prepareSection.js';
+import { batchName, recordName, refOf, type NumberedPayload } from './recordName.js';
 import { SectionStats } from './summary.js';
 import { Transformer, type Outcome } from './transform.js';
 
@@ -66,11 +67,12 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     converters: run.converters,
     onConverterError: section.common.on_converter_error,
     stats,
-    describeRecord: (payload, n) => idOf(payload, n),
+    describeRecord: (payload, n, record) => recordName(payload, syncFields, refOf(record, n)),
   });
   const saver = opts.saveData ? new DataSaver(path.join(opts.saveDir, section.name), portion, log) : undefined;
 
-  let outBatch: Record<string, unknown>[] = [];
+  // Each record keeps its read number (and origin) up to the push, so a failed batch names the records it held.
+  let outBatch: NumberedPayload[] = [];
   let batchNo = 0;
   const inFlight = new Set<Promise<void>>();
   let stopReason: string | undefined;
@@ -78,15 +80,10 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   let lastCancelCheck = Date.now();
   let seen = 0;
 
-  const idOf = (payload: Record<string, unknown>, n: number) => {
-    const keys = syncFields.filter((f) => payload[f] !== null && payload[f] !== undefined && payload[f] !== '');
-    return keys.length ? keys.map((f) => `${f}=${JSON.stringify(payload[f])}`).join(' ') : `record #${n}`;
-  };
-
-  const payloadFor = (records: Record<string, unknown>[]): BulkPayload => ({
+  const payloadFor = (batch: NumberedPayload[]): BulkPayload => ({
     connector_version: opts.connectorVersion,
     sync_field: syncFields,
-    records,
+    records: batch.map((r) => r.payload),
     portion,
     data_type: variant.dataType,
     insert_only: section.common.insert_only,
@@ -95,14 +92,11 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     connector_name: variant.mappingName,
   });
 
-  const batchLabel = (batch: Record<string, unknown>[], firstIndex: number) =>
-    batch.length === 1 ? idOf(batch[0], firstIndex) : `batch of ${batch.length} (records #${firstIndex}-#${firstIndex + batch.length - 1})`;
-
-  const push = async (batch: Record<string, unknown>[], firstIndex: number): Promise<void> => {
+  const push = async (batch: NumberedPayload[]): Promise<void> => {
     // Once Oomnitza refused the credentials every further request is doomed (and hammers the account lockout):
     // batches queued behind the refusal are failed with its cause instead of being sent.
     if (stopReason) {
-      stats.fail(batchLabel(batch, firstIndex), `not sent: ${stopReason}`, batch.length);
+      stats.fail(batchName(batch, syncFields), `not sent: ${stopReason}`, batch.length);
       return;
     }
     const payload = payloadFor(batch);
@@ -122,42 +116,41 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
         tooLarge ??= (log.warn(`Oomnitza refused a batch of ${batch.length} as too large (HTTP 413); sending it in smaller parts. ` +
           `Lower batch_size (now ${batchSize}) for this section to avoid the extra requests`), true);
         const half = Math.ceil(batch.length / 2);
-        await push(batch.slice(0, half), firstIndex);
-        await push(batch.slice(half), firstIndex + half);
+        await push(batch.slice(0, half));
+        await push(batch.slice(half));
         return;
       }
       if (err instanceof PermanentError && status !== undefined && ISOLATE_STATUSES.has(status) && batch.length > 1) {
         log.warn(`a batch of ${batch.length} was rejected (${status}); resending its records one by one to find the bad ones`);
-        for (let i = 0; i < batch.length; i++) await push([batch[i]], firstIndex + i);
+        for (const record of batch) await push([record]);
         return;
       }
       if (status === 401 || status === 403) stopReason ??= `Oomnitza refused the request: ${errorMessage(err)}`;
       const hint = status === 413 ? ' (this one record is larger than Oomnitza accepts)' : '';
-      stats.fail(batchLabel(batch, firstIndex), `${errorMessage(err)}${hint}`, batch.length);
+      stats.fail(batchName(batch, syncFields), `${errorMessage(err)}${hint}`, batch.length);
     }
   };
 
-  const dispatch = async (batch: Record<string, unknown>[], firstIndex: number) => {
+  const dispatch = async (batch: NumberedPayload[]) => {
     // Back-pressure: never more than `workers` batches in flight.
     while (inFlight.size >= opts.workers) await Promise.race(inFlight);
-    const p = push(batch, firstIndex).finally(() => inFlight.delete(p));
+    const p = push(batch).finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
 
-  let pushedIndex = 1;
-  const handleOutcomes = async (outcomes: Outcome[], firstIndex: number) => {
+  /** `chunk[i]` was read as record number `firstIndex + i`. */
+  const handleOutcomes = async (outcomes: Outcome[], chunk: RawRecord[], firstIndex: number) => {
     outcomes.forEach((o, i) => {
-      const n = firstIndex + i;
+      const ref = refOf(chunk[i], firstIndex + i);
       if (o.kind === 'filtered') stats.filtered++;
-      else if (o.kind === 'skipped') stats.skip(idOf(o.payload, n), o.reason);
-      else if (o.kind === 'failed') stats.fail(`record #${n}`, o.reason);
-      else outBatch.push(o.payload);
+      else if (o.kind === 'skipped') stats.skip(recordName(o.payload, syncFields, ref), o.reason);
+      else if (o.kind === 'failed') stats.fail(recordName(o.payload, syncFields, ref), o.reason);
+      else outBatch.push({ payload: o.payload, ref });
     });
     while (outBatch.length >= batchSize) {
       const batch = outBatch.slice(0, batchSize);
       outBatch = outBatch.slice(batchSize);
-      await dispatch(batch, pushedIndex);
-      pushedIndex += batch.length;
+      await dispatch(batch);
       batchNo++;
     }
   };
@@ -177,7 +170,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       previous = (async () => {
         const results = await outcomes;
         await before;
-        await handleOutcomes(results, firstIndex);
+        await handleOutcomes(results, chunk, firstIndex);
       })();
       // Keep an unhandled rejection from escaping while the read loop is busy; the error surfaces when awaited.
       previous.catch(() => undefined);
@@ -222,7 +215,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   try {
     if (!stopReason) await processChunk(chunk, chunkStart);
     await Promise.all(pending);
-    if (!stopReason && outBatch.length) await dispatch(outBatch, pushedIndex);
+    if (!stopReason && outBatch.length) await dispatch(outBatch);
     outBatch = [];
   } catch (err) {
     stats.fatal ??= `processing failed: ${errorMessage(err)}`;
@@ -232,7 +225,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   checkRecordCount(stats, section.common.min_records, log, opts.recordCount !== undefined);
   // Records neither pushed nor accounted for (e.g. lost when the section stopped) are failures, not silence.
   const unaccounted = stats.pulled - stats.filtered - stats.skipped - stats.pushed - (stats.failed - sourceFailures(stats));
-  if (unaccounted > 0) stats.fail('not sent', stats.fatal ?? 'the section stopped before these records were sent', unaccounted);
+  if (unaccounted > 0) stats.fail(`${unaccounted} record(s) not sent`, stats.fatal ?? 'the section stopped before these records were sent', unaccounted);
 
   if (!testmode && run.oomnitza && !stopReason) {
     try {

@@ -17,7 +17,8 @@ export type Outcome =
   | { kind: 'record'; payload: Record<string, unknown> }
   | { kind: 'filtered' }
   | { kind: 'skipped'; reason: string; payload: Record<string, unknown> }
-  | { kind: 'failed'; reason: string };
+  /** `payload`: as far as it was mapped, so the record can be named by its sync_field values. */
+  | { kind: 'failed'; reason: string; payload: Record<string, unknown> };
 
 interface FieldPlan {
   field: string;
@@ -42,8 +43,11 @@ export interface TransformOptions {
   onConverterError?: ConverterErrorPolicy;
   /** Where converter failures are counted and listed: the section's summary. */
   stats?: SectionStats;
-  /** Names a record in messages (the pipeline uses its sync_field values); default `record #n`. */
-  describeRecord?: (payload: Record<string, unknown>, n: number) => string;
+  /**
+   * Names a record in messages (the pipeline uses its sync_field values and where the source read `record`);
+   * `n` is its number in the section's read order. Default `record #n`.
+   */
+  describeRecord?: (payload: Record<string, unknown>, n: number, record: RawRecord) => string;
 }
 
 interface ConverterFailure {
@@ -120,7 +124,7 @@ export class Transformer {
     const payloads = records.map((r) => this.mapHost(r));
     this.hostFailures = undefined;
     const failuresOf = (payload: object): ConverterFailure[] | undefined => (hostFailures.size ? hostFailures.get(payload) : undefined);
-    if (!this.usesSandbox) return payloads.map((p, i) => this.settle(p, failuresOf(p), firstNumber + i));
+    if (!this.usesSandbox) return payloads.map((p, i) => this.settle(p, failuresOf(p), firstNumber + i, records[i]));
 
     const customPlans = this.plan.filter((p) => p.custom);
     const items: SandboxItem[] = records.map((record, i) => ({
@@ -135,7 +139,7 @@ export class Transformer {
     }));
     const results = await this.opts.sandbox!.run(items);
     return results.map((res, i): Outcome => {
-      if (res.filter && 'error' in res.filter) return { kind: 'failed', reason: `recordfilter failed: ${res.filter.error}` };
+      if (res.filter && 'error' in res.filter) return { kind: 'failed', reason: `recordfilter failed: ${res.filter.error}`, payload: payloads[i] };
       if (res.filter && !res.filter.pass) return { kind: 'filtered' };
       let failures = failuresOf(payloads[i]);
       customPlans.forEach((p, j) => {
@@ -147,7 +151,7 @@ export class Transformer {
           payloads[i][p.field] = out?.value ?? null;
         }
       });
-      return this.settle(payloads[i], failures, firstNumber + i);
+      return this.settle(payloads[i], failures, firstNumber + i, records[i]);
     });
   }
 
@@ -188,10 +192,10 @@ export class Transformer {
   }
 
   /** The record's outcome once all its converters ran: converter failures first, then the required fields. */
-  private settle(payload: Record<string, unknown>, failures: ConverterFailure[] | undefined, n: number): Outcome {
+  private settle(payload: Record<string, unknown>, failures: ConverterFailure[] | undefined, n: number, record: RawRecord): Outcome {
     if (!failures?.length) return this.finish(payload);
     const policy = this.opts.onConverterError ?? 'null';
-    const id = this.opts.describeRecord?.(payload, n) ?? `record #${n}`;
+    const id = this.opts.describeRecord?.(payload, n, record) ?? `record #${n}`;
     for (const f of failures) {
       this.opts.stats?.converterError(id, `${f.field}: ${f.message}`);
       this.warnConverter(f, id, CONSEQUENCE[policy]);
@@ -199,7 +203,7 @@ export class Transformer {
     if (policy === 'null') return this.finish(payload);
     const more = failures.length > 1 ? ` (and ${failures.length - 1} more failed converter(s))` : '';
     const reason = `converter failed for ${failures[0].field}: ${failures[0].message}${more}`;
-    return policy === 'skip' ? { kind: 'skipped', reason, payload } : { kind: 'failed', reason };
+    return policy === 'skip' ? { kind: 'skipped', reason, payload } : { kind: 'failed', reason, payload };
   }
 
   private warnConverter(f: ConverterFailure, id: string, consequence: string): void {

@@ -78,7 +78,7 @@ test('records with an empty required field are skipped and named in the summary'
   expect(res.code).toBe(0);
   expect(oom.records().map((r) => r.SERIAL_NUMBER)).toEqual(['S2']);
   expect(res.stderr).toMatch(/skipped 1/);
-  expect(res.stderr).toMatch(/skipped record #1: required field\(s\) empty: SERIAL_NUMBER/);
+  expect(res.stderr).toMatch(/skipped record #1 \(\S*assets\.csv:2\): required field\(s\) empty: SERIAL_NUMBER/);
 });
 
 test('a 503 is retried and the batch then arrives', async () => {
@@ -98,7 +98,7 @@ test('a 400 is not retried as a batch: records are resent one by one and the bad
   // Batch of 2 rejected, then S1 alone rejected, then S2 alone accepted.
   expect(oom.records().map((r) => r.SERIAL_NUMBER)).toEqual(['S2']);
   expect(res.stderr).toMatch(/pushed 1, failed 1/);
-  expect(res.stderr).toMatch(/failed SERIAL_NUMBER="S1": .*400/);
+  expect(res.stderr).toMatch(/failed SERIAL_NUMBER="S1" \(record #1, \S*assets\.csv:2\): .*400/);
 });
 
 test('a wrong token stops before reading and exits 1', async () => {
@@ -208,7 +208,7 @@ test('a filter that throws fails that record (exit 1); a converter that throws g
   expect(res.code).toBe(1);
   expect(oom.records()).toEqual([{ SERIAL_NUMBER: 'S1', NAME: 'alpha', MODEL: 'Model, with comma', MISSING: null, LABEL: null }]);
   expect(res.stderr).toMatch(/converter "boom" failed .*converter exploded/);
-  expect(res.stderr).toMatch(/failed record #2: recordfilter failed: .*bad row/);
+  expect(res.stderr).toMatch(/failed SERIAL_NUMBER="S2" \(record #2, \S*assets\.csv:4\): recordfilter failed: .*bad row/);
 });
 
 test('--record-count stops after N records', async () => {

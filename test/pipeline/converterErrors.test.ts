@@ -107,9 +107,10 @@ describe('on_converter_error = fail', () => {
     const { log, warnings } = fakeLog();
     const stats = new SectionStats('s');
     const outcomes = await transformer({ log, stats, onConverterError: 'fail' }).transform(records(2));
+    // The payload goes along so the pipeline can name the record by its sync_field values.
     expect(outcomes).toEqual([
-      { kind: 'failed', reason: 'converter failed for LABEL: converter "boom" (config.ini:20): "Error: converter exploded"' },
-      { kind: 'failed', reason: 'converter failed for LABEL: converter "boom" (config.ini:20): "Error: converter exploded"' },
+      { kind: 'failed', reason: 'converter failed for LABEL: converter "boom" (config.ini:20): "Error: converter exploded"', payload: expect.objectContaining({ SERIAL_NUMBER: 'S1' }) },
+      { kind: 'failed', reason: 'converter failed for LABEL: converter "boom" (config.ini:20): "Error: converter exploded"', payload: expect.objectContaining({ SERIAL_NUMBER: 'S2' }) },
     ]);
     expect(warnings[0]).toMatch(/; record failed$/);
   });

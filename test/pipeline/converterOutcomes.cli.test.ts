@@ -3,6 +3,7 @@
  * field only, named; converter failures are counted in the summary and `on_converter_error` sets the exit code
  * (#21); a snippet's error text cannot forge a summary line (#20).
  */
+import path from 'node:path';
 import { startFakeOomnitza, type FakeOomnitza } from '../support/fakeOomnitza.js';
 import { runCli, tempDir } from '../helpers/runCli.js';
 
@@ -41,9 +42,11 @@ test('default (null): bad results fail their field only, the batch of 100 goes t
   for (const serial of ['S7', 'S42', 'S99']) expect(bySerial.get(serial)?.LABEL).toBeNull();
   expect(bySerial.get('S1')?.LABEL).toBe('HOST-1');
   expect(res.stderr).toMatch(/\[csv_assets\] pulled 300, filtered out 0, skipped 0, pushed 300, failed 0, converter errors 3, /);
-  expect(res.stderr).toContain('converter error SERIAL_NUMBER="S7": LABEL: converter "label": its result is too large (at least 2000012 characters of JSON;');
-  expect(res.stderr).toContain('converter error SERIAL_NUMBER="S42": LABEL: converter "label": its result is nested deeper than 64 levels');
-  expect(res.stderr).toContain('converter error SERIAL_NUMBER="S99": LABEL: converter "label" (config.ini:16): "Error: no\\n[csv_assets] pulled 300');
+  // Named by sync_field value, read number and CSV line (S7 is the 7th row, on line 8).
+  const at = (n: number) => `(record #${n}, ${path.join(dir, 'assets.csv')}:${n + 1})`;
+  expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S7" ${at(7)}: LABEL: converter "label": its result is too large (at least 2000012 characters of JSON;`);
+  expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S42" ${at(42)}: LABEL: converter "label": its result is nested deeper than 64 levels`);
+  expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S99" ${at(99)}: LABEL: converter "label" (config.ini:16): "Error: no\\n[csv_assets] pulled 300`);
   // The snippet's "\n[csv_assets] pulled ..." did not start a line of its own: there is one summary line.
   const lines = res.stderr.split('\n');
   expect(lines.filter((l) => l.startsWith('[csv_assets]'))).toEqual([]);
@@ -55,14 +58,14 @@ test('on_converter_error = fail: those records fail and the run exits 1; skip: t
   const failed = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: failing });
   expect(failed.code).toBe(1);
   expect(failed.stderr).toMatch(/pushed 297, failed 3, converter errors 3, /);
-  expect(failed.stderr).toMatch(/failed record #42: converter failed for LABEL: converter "label": its result is nested deeper than 64 levels/);
+  expect(failed.stderr).toMatch(/failed SERIAL_NUMBER="S42" \(record #42, \S*assets\.csv:43\): converter failed for LABEL: converter "label": its result is nested deeper than 64 levels/);
   expect(oom.records()).toHaveLength(297);
 
   const skipping = tempDir({ 'config.ini': config('on_converter_error = skip\n'), 'assets.csv': csv });
   const skipped = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: skipping });
   expect(skipped.code).toBe(0);
   expect(skipped.stderr).toMatch(/skipped 3, pushed 297, failed 0, converter errors 3, /);
-  expect(skipped.stderr).toContain('skipped SERIAL_NUMBER="S7": converter failed for LABEL: converter "label": its result is too large');
+  expect(skipped.stderr).toContain(`skipped SERIAL_NUMBER="S7" (record #7, ${path.join(skipping, 'assets.csv')}:8): converter failed for LABEL: converter "label": its result is too large`);
 });
 
 test('the settings are checked when the config loads', async () => {

@@ -99,5 +99,5 @@ test('records the pipeline lost (the sandbox died mid-run) are counted as failed
   expect(stats.pulled).toBe(2500);
   expect(stats.pushed).toBe(0);
   expect(stats.failed).toBe(2500);
-  expect(stats.failures).toContainEqual({ id: 'not sent', reason: expect.stringContaining('sandbox worker exited') });
+  expect(stats.failures).toContainEqual({ id: '2500 record(s) not sent', reason: expect.stringContaining('sandbox worker exited'), count: 2500 });
 });

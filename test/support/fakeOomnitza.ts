@@ -34,6 +34,11 @@ export interface FakeOomnitzaOptions {
   countOnly?: boolean;
   /** With `login`: each login issues its own session token, which ends after this many accepted bulk requests. */
   sessionBulks?: number;
+  /**
+   * Server-side validation: a bulk request holding a record whose `field` is one of `values` is refused whole
+   * (`status`, default 400), naming the first such record, as Oomnitza refuses a batch with an invalid record.
+   */
+  rejectRecords?: { field: string; values: unknown[]; status?: number };
 }
 
 export interface FakeOomnitza {
@@ -119,6 +124,11 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
         const failure = failures.shift();
         if (failure) {
           return send(res, failure.status, { error: `Injected failure ${failure.status}` }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
+        }
+        const reject = opts.rejectRecords;
+        const invalid = reject ? payload.records.findIndex((r) => r && reject.values.includes(r[reject.field])) : -1;
+        if (reject && invalid >= 0) {
+          return send(res, reject.status ?? 400, { error: `records[${invalid}]: invalid ${reject.field} ${JSON.stringify(payload.records[invalid][reject.field])}` });
         }
         state.recordCount += payload.records.length;
         state.bulkCount++;

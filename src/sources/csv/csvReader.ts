@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { withRecordOrigin } from '../../recordOrigin.js';
 import type { RawRecord } from '../types.js';
 import { CsvParser, type CsvRecord } from './csvParser.js';
 import { CsvTextDecoder, describeInvalid, findInvalid } from './encodings.js';
@@ -119,7 +120,10 @@ export async function checkCsvHeader(file: string, encoding: string): Promise<st
   return [];
 }
 
-/** Yields each row; rows that cannot be read correctly are passed to onBadRow and skipped. */
+/**
+ * Yields each row, marked with its `file:line` (the line where the row starts, multi-line cells counted), the same
+ * place a bad row is reported at; rows that cannot be read correctly are passed to onBadRow and skipped.
+ */
 export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => void, encoding = 'utf-8'): AsyncGenerator<RawRecord> {
   let header: Header | undefined;
   for await (const { record, encoding: used } of parseFile(file, encoding)) {
@@ -141,7 +145,7 @@ export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => v
       bad(`the header has ${header.length} columns, this row has ${record.fields.length}`);
       continue;
     }
-    yield toRow(header, record.fields);
+    yield withRecordOrigin(toRow(header, record.fields), `${file}:${record.line}`);
   }
 }
 

@@ -48,7 +48,7 @@ test('users by base_dn + filter: paged past the size limit, UTF-8 intact, users 
   const res = await runCli(['upload', 'ldap', '--ini', 'config.ini', '--workers', '4'], { cwd: dir });
   // 600 users; every 97th has no mail (97, 194, ..., 582: 6 users) and the required EMAIL drops them.
   expect(res.stderr).toMatch(/\[ldap\] pulled 600, filtered out 0, skipped 6, pushed 594, failed 0/);
-  expect(res.stderr).toMatch(/skipped USER="u00097": required field\(s\) empty: EMAIL/);
+  expect(res.stderr).toMatch(/skipped USER="u00097" \(record #\d+\): required field\(s\) empty: EMAIL/);
   expect(res.code).toBe(0);
   const records = oom.records('LDAP');
   expect(records).toHaveLength(594);
