@@ -31,7 +31,8 @@ export function renderExampleIni(): string {
     parts.push(
       block(name, plugin.title, plugin.settings, [
         'enable = False',
-        ...(plugin.dataType !== 'users' ? ['## Oomnitza field(s) identifying a record, comma-separated.', 'sync_field ='] : []),
+        // A source that declares its own sync_field (ldap_assets: required there) documents it itself; twice is a config error.
+        ...(plugin.dataType !== 'users' && !('sync_field' in plugin.settings) ? ['## Oomnitza field(s) identifying a record, comma-separated.', 'sync_field ='] : []),
       ]),
     );
   }

@@ -302,6 +302,9 @@ test('generate-ini writes config.example.ini exactly and keeps a backup', async 
   const repoExample = fs.readFileSync(new URL('../../../config.example.ini', import.meta.url), 'utf8');
   expect(generated).toBe(repoExample);
   for (const section of ['[oomnitza]', '[csv_assets]', '[csv_users]']) expect(generated).toContain(section);
+  // The example loads: no section sets a key twice (sync_field was written twice for ldap_assets once).
+  const load = await runCli(['upload', 'csv_assets', '--testmode', '--ini', 'config.ini'], { cwd: dir });
+  expect(load.stderr).not.toMatch(/set twice/);
 });
 
 test('the location converter translates names with the locations loaded from Oomnitza', async () => {
