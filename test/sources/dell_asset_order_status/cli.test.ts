@@ -82,4 +82,4 @@ test('connector test; config errors before any request: no search kind, an empty
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/config\.ini:\d+.*values.*is not a JSON list/);
   expect(dell.searches).toHaveLength(1);
-});
+}, 120_000); // four CLI runs

@@ -99,4 +99,4 @@ test('config errors name the setting before any request: a bad date, a reversed 
   expect(reversed.code).toBe(2);
   expect(reversed.stderr).toContain('order_creation_date_from 2026-06-01 is after order_creation_date_to 2026-05-01');
   expect(ins.windows).toEqual([]);
-});
+}, 120_000); // two CLI runs
