@@ -6,6 +6,8 @@ import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
+import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
+import { insight } from './insight/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -20,6 +22,8 @@ export const sources: Record<string, SourcePlugin<any>> = {
   casper,
   csv_assets: csvAssets,
   csv_users: csvUsers,
+  dell_asset_order_status: dellAssetOrderStatus,
+  insight,
   ldap,
   ldap_assets: ldapAssets,
   okta,

@@ -3,7 +3,7 @@
  * SaaS APIs with "API clients".
  */
 import { redactor } from '../../logging.js';
-import type { AuthProvider } from '../types.js';
+import type { AuthProvider, ErrorTextExtractor } from '../types.js';
 import { TokenCache } from './tokenCache.js';
 import { requestToken } from './tokenEndpoint.js';
 
@@ -21,6 +21,8 @@ export interface OAuth2ClientCredentials {
   settings?: { id?: string; secret?: string; scope?: string };
   /** A vendor's own reading of a 400/401 from the token endpoint (see TokenRequest.rejected). */
   rejected?: (status: number, said: string) => Error | undefined;
+  /** How the token endpoint explains a rejection when it does not use RFC 6749's error body. */
+  errorText?: ErrorTextExtractor;
   /** Clock for tests. */
   now?: () => number;
 }
@@ -54,6 +56,7 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
       scopeSetting: names.scope,
       secrets: [config.clientSecret, basic],
       rejected: config.rejected,
+      errorText: config.errorText,
       now,
     });
   }, now);

@@ -6,7 +6,7 @@
 import { ConfigError, PermanentError } from '../../errors.js';
 import { redactor } from '../../logging.js';
 import { safeUrl, scrub, serverErrorText } from '../httpError.js';
-import type { HttpClientLike } from '../types.js';
+import type { ErrorTextExtractor, HttpClientLike } from '../types.js';
 import { refreshTime, type IssuedToken } from './tokenCache.js';
 
 export interface TokenRequest {
@@ -23,6 +23,8 @@ export interface TokenRequest {
   secrets: string[];
   /** A vendor's own reading of a rejection (Entra ID's AADSTS codes); undefined keeps the generic ConfigError. */
   rejected?: (status: number, said: string) => Error | undefined;
+  /** How the token endpoint explains itself when it is not RFC 6749's {error, error_description} (Apigee). */
+  errorText?: ErrorTextExtractor;
   now: () => number;
 }
 
@@ -51,15 +53,16 @@ export async function requestToken(client: HttpClientLike, req: TokenRequest): P
     throw new PermanentError(`${req.who}: the token response from ${safeUrl(req.tokenUrl)} has no access_token`);
   }
   redactor.add(body.access_token);
-  // Some servers answer "bearer" in lower case; the scheme is case-insensitive in RFC 6750, but not every API is.
-  const type = typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer' ? body.token_type : 'Bearer';
+  // Some servers answer "bearer" in lower case (the scheme is case-insensitive in RFC 6750, but not every API is),
+  // Apigee answers "BearerToken" and still expects "Bearer": any bearer flavour is sent as `Bearer`.
+  const type = typeof body.token_type === 'string' && !/^bearer/i.test(body.token_type) ? body.token_type : 'Bearer';
   const expiresIn = body.expires_in === undefined || body.expires_in === null ? undefined : Number(body.expires_in) * 1000;
   return { header: `${type} ${body.access_token}`, refreshAt: refreshTime(requestedAt, expiresIn) };
 }
 
 function rejection(status: number, text: string, client: HttpClientLike, req: TokenRequest): Error {
   // Scrubbed before serverErrorText cuts the text to length, so that no secret survives cut in half.
-  const said = serverErrorText(scrub(text, req.secrets), undefined, status);
+  const said = serverErrorText(scrub(text, req.secrets), req.errorText, status);
   const own = req.rejected?.(status, said);
   if (own) return own;
   const code = errorCode(text);
