@@ -19,8 +19,12 @@ export interface OAuth2ClientCredentials {
   extra?: Record<string, string>;
   /** The INI settings that hold the credentials, named in the error when the server rejects the client. */
   settings?: { id?: string; secret?: string; scope?: string };
+  /** 'json' sends the parameters as a JSON body instead of a form (OneLogin's documented request). */
+  encoding?: 'form' | 'json';
   /** A vendor's own reading of a 400/401 from the token endpoint (see TokenRequest.rejected). */
   rejected?: (status: number, said: string) => Error | undefined;
+  /** Where the vendor's explanation sits in a rejection body (see TokenRequest.errorText). */
+  errorText?: (body: string) => string | undefined;
   /** Clock for tests. */
   now?: () => number;
 }
@@ -48,12 +52,14 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
     return requestToken(client, {
       tokenUrl: config.tokenUrl,
       form,
+      encoding: config.encoding,
       headers,
       who,
       settings: [names.secret, names.id],
       scopeSetting: names.scope,
       secrets: [config.clientSecret, basic],
       rejected: config.rejected,
+      errorText: config.errorText,
       now,
     });
   }, now);

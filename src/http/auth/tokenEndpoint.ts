@@ -12,6 +12,8 @@ import { refreshTime, type IssuedToken } from './tokenCache.js';
 export interface TokenRequest {
   tokenUrl: string;
   form: Record<string, string>;
+  /** 'form' (default, RFC 6749): the parameters form-encoded; 'json': the same parameters as a JSON object (OneLogin). */
+  encoding?: 'form' | 'json';
   headers?: Record<string, string>;
   /** Whom we authenticate as, for messages: `OAuth2 client "abc"`. */
   who: string;
@@ -23,6 +25,8 @@ export interface TokenRequest {
   secrets: string[];
   /** A vendor's own reading of a rejection (Entra ID's AADSTS codes); undefined keeps the generic ConfigError. */
   rejected?: (status: number, said: string) => Error | undefined;
+  /** The vendor's own error text in a rejection body, when it is not an OAuth2 `error`/`error_description`. */
+  errorText?: (body: string) => string | undefined;
   now: () => number;
 }
 
@@ -36,7 +40,7 @@ const REJECTED = [400, 401];
 export async function requestToken(client: HttpClientLike, req: TokenRequest): Promise<IssuedToken> {
   const requestedAt = req.now();
   const response = await client.request('POST', req.tokenUrl, {
-    form: req.form,
+    ...(req.encoding === 'json' ? { json: req.form } : { form: req.form }),
     headers: { accept: 'application/json', ...req.headers },
     acceptStatus: REJECTED,
   }).catch((err: unknown) => {
@@ -59,7 +63,7 @@ export async function requestToken(client: HttpClientLike, req: TokenRequest): P
 
 function rejection(status: number, text: string, client: HttpClientLike, req: TokenRequest): Error {
   // Scrubbed before serverErrorText cuts the text to length, so that no secret survives cut in half.
-  const said = serverErrorText(scrub(text, req.secrets), undefined, status);
+  const said = serverErrorText(scrub(text, req.secrets), req.errorText, status);
   const own = req.rejected?.(status, said);
   if (own) return own;
   const code = errorCode(text);
