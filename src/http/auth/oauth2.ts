@@ -19,6 +19,8 @@ export interface OAuth2ClientCredentials {
   extra?: Record<string, string>;
   /** The INI settings that hold the credentials, named in the error when the server rejects the client. */
   settings?: { id?: string; secret?: string; scope?: string };
+  /** 'json' sends the parameters as a JSON body instead of a form (OneLogin's documented request). */
+  encoding?: 'form' | 'json';
   /** A vendor's own reading of a 400/401 from the token endpoint (see TokenRequest.rejected). */
   rejected?: (status: number, said: string) => Error | undefined;
   /** How the token endpoint explains a rejection when it does not use RFC 6749's error body. */
@@ -50,6 +52,7 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
     return requestToken(client, {
       tokenUrl: config.tokenUrl,
       form,
+      encoding: config.encoding,
       headers,
       who,
       settings: [names.secret, names.id],

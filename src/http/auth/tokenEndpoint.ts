@@ -12,6 +12,8 @@ import { refreshTime, type IssuedToken } from './tokenCache.js';
 export interface TokenRequest {
   tokenUrl: string;
   form: Record<string, string>;
+  /** 'form' (default, RFC 6749): the parameters form-encoded; 'json': the same parameters as a JSON object (OneLogin). */
+  encoding?: 'form' | 'json';
   headers?: Record<string, string>;
   /** Whom we authenticate as, for messages: `OAuth2 client "abc"`. */
   who: string;
@@ -38,7 +40,7 @@ const REJECTED = [400, 401];
 export async function requestToken(client: HttpClientLike, req: TokenRequest): Promise<IssuedToken> {
   const requestedAt = req.now();
   const response = await client.request('POST', req.tokenUrl, {
-    form: req.form,
+    ...(req.encoding === 'json' ? { json: req.form } : { form: req.form }),
     headers: { accept: 'application/json', ...req.headers },
     acceptStatus: REJECTED,
   }).catch((err: unknown) => {

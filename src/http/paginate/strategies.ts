@@ -44,6 +44,22 @@ export function cursorAt(path: string, to: Place): Strategy {
   return { inject: to, next: (page) => bodyToken(page, path, 'cursor') };
 }
 
+/**
+ * A cursor in a response header (OneLogin API v2's `After-Cursor`), sent back at `to` (a bare string: a query
+ * parameter). A page without the header, or with an empty one, is the last one.
+ */
+export function cursorHeader(header: string, to: Place): Strategy {
+  const name = header.toLowerCase();
+  return {
+    inject: to,
+    next(page) {
+      const value = page.response.headers[name];
+      const first = Array.isArray(value) ? value[0] : value;
+      return first?.trim() || undefined;
+    },
+  };
+}
+
 /** Which page is the last one of a counting strategy: the first empty one, or also the first short one. */
 export type Until = 'short' | 'empty';
 

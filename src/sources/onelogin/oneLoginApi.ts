@@ -1,74 +1,76 @@
 /**
- * OneLogin on the HTTP source kit: the API/1 token (the kit's session login keeps it, renews it before its 10 hours
- * run out and after a 401), the legacy API key, the two user lists and what their failures mean for the admin.
- * - Token: POST /auth/oauth2/token, `Authorization: client_id:<id>, client_secret:<secret>`, JSON grant_type;
- *   the reply is OneLogin's envelope `{status: {code, message}, data: [{access_token, expires_in}]}`.
- *   https://developers.onelogin.com/api-docs/1/oauth20-tokens/generate-tokens
- * - Users: GET /api/1/users with `Authorization: bearer:<token>`, `pagination.after_cursor` until null.
- *   https://developers.onelogin.com/api-docs/1/users/get-users
+ * OneLogin on the HTTP source kit: the API v2 token (the kit's OAuth2 client credentials keep it and renew it before
+ * its 10 hours run out and after a 401), the legacy API key, the two user lists and what their failures mean.
+ * - Token: POST <base>/auth/oauth2/v2/token, Basic `client_id:client_secret`, JSON {"grant_type":"client_credentials"};
+ *   an RFC 6749 reply {access_token, token_type: "bearer", expires_in: 36000}. The same token comes back until it
+ *   expires. https://developers.onelogin.com/api-docs/2/oauth20-tokens/generate-tokens-2
+ * - Users: GET <base>/api/2/users with `Authorization: Bearer <token>`: a bare JSON list, at most 50 a page; the next
+ *   page is `cursor=<After-Cursor header>`. https://developers.onelogin.com/api-docs/2/users/list-users and
+ *   https://developers.onelogin.com/api-docs/2/getting-started/using-query-parameters (pagination).
  * - Legacy: GET users.xml?include_custom_attributes=true&page=N with Basic `<api_token>:x`, until an empty page.
  */
 import { ConfigError, PermanentError } from '../../errors.js';
 import {
-  basicAuth, cursorAt, pageNumber, paginate, serverErrorText, sessionLogin,
-  type AuthProvider, type FailedRequest, type HttpClientLike, type PagingClient, type SessionLogin, type SessionToken,
+  basicAuth, cursorHeader, oauth2ClientCredentials, pageNumber, paginate,
+  type AuthProvider, type FailedRequest, type PagingClient,
 } from '../../http/index.js';
 import type { RawRecord } from '../types.js';
+import { API2_REQUESTED_FIELDS } from './userRecord.js';
 
 export type OneLoginMode =
-  | { kind: 'api1'; clientId: string; clientSecret: string }
+  | { kind: 'api2'; clientId: string; clientSecret: string }
   | { kind: 'legacy'; apiToken: string };
 
-/** The API/1 token lives on the host of the users URL (api.us, api.eu or the tenant's subdomain); never a fixed host. */
-export function tokenUrlFor(usersUrl: string): string {
-  return `${new URL(usersUrl).origin}/auth/oauth2/token`;
+export interface OneLoginEndpoints {
+  tokenUrl: string;
+  usersUrl: string;
 }
 
-/** OneLogin's error envelope: `{"status": {"code": 401, "message": "Authentication Failure"}}`. */
-export function envelopeText(body: string): string | undefined {
+/**
+ * The API v2 endpoints of the tenant that `url` names. `url` keeps the original's meaning (the API/1 users URL, e.g.
+ * https://api.eu.onelogin.com/api/1/users); the API/2 users URL or the host alone work too. Whatever comes before
+ * /api/N/users (a proxy's path) is kept. undefined: `url` is none of these.
+ */
+export function oneLoginEndpoints(url: string): OneLoginEndpoints | undefined {
+  const u = new URL(url);
+  const path = u.pathname.replace(/\/+$/, '');
+  const prefix = /^(.*?)(?:\/api\/[12]\/users)?$/.exec(path)![1];
+  if (prefix !== '' && !/\/api\/[12]\/users$/.test(path)) return undefined;
+  const base = `${u.origin}${prefix}`;
+  return { tokenUrl: `${base}/auth/oauth2/v2/token`, usersUrl: `${base}/api/2/users` };
+}
+
+/**
+ * OneLogin's error texts: API v2 resources `{"message": "Unauthorized", "statusCode": 401, "name": "UnauthorizedError"}`,
+ * the v2 token endpoint `{"error": true, "code": 401, "type": "Unauthorized", "message": "..."}` and the API/1
+ * envelope `{"status": {"code": 401, "message": "Authentication Failure"}}`. The kit's reading would pick the
+ * boolean `error` of the second.
+ */
+export function oneLoginErrorText(body: string): string | undefined {
   try {
-    const message = (JSON.parse(body) as { status?: { message?: unknown } })?.status?.message;
+    const parsed = JSON.parse(body) as { message?: unknown; status?: { message?: unknown } } | null;
+    const message = typeof parsed?.message === 'string' ? parsed.message : parsed?.status?.message;
     return typeof message === 'string' && message ? message : undefined;
   } catch {
     return undefined;
   }
 }
 
-interface TokenEnvelope {
-  status?: { code?: unknown; message?: unknown };
-  data?: Array<{ access_token?: unknown; expires_in?: unknown }>;
-}
-
-/** API/1 client credentials, told how OneLogin logs in; the kit's session login does the token's life. */
-export function oneLoginToken(tokenUrl: string, clientId: string, clientSecret: string, section: string, now?: () => number): SessionLogin {
-  const refused = (why: string) => new ConfigError({ section, key: 'client_secret' },
-    `OneLogin refused API credential "${clientId}" at ${tokenUrl} (${why}): check client_id and client_secret, and that url names your region (api.us.onelogin.com or api.eu.onelogin.com)`);
-  const login = async (client: HttpClientLike): Promise<SessionToken> => {
-    const res = await client.request('POST', tokenUrl, {
-      json: { grant_type: 'client_credentials' },
-      headers: { accept: 'application/json', authorization: `client_id:${clientId}, client_secret:${clientSecret}` },
-      acceptStatus: [400, 401, 403, 404],
-    });
-    if (res.status === 404) throw new ConfigError({ section, key: 'url' }, `no OneLogin token endpoint at ${tokenUrl} (HTTP 404): url must be the API/1 users URL, e.g. https://api.us.onelogin.com/api/1/users`);
-    const said = serverErrorText(res.text, envelopeText);
-    if (res.status !== 200) throw refused(`HTTP ${res.status}${said ? `: ${said}` : ''}`);
-    const body = res.json<TokenEnvelope>();
-    // The original checked the envelope too: OneLogin can answer HTTP 200 with an error code inside.
-    if (body?.status?.code !== 200) throw refused(`code ${String(body?.status?.code)}${said ? `: ${said}` : ''}`);
-    const token = body.data?.[0];
-    if (typeof token?.access_token !== 'string' || token.access_token === '') {
-      throw new PermanentError(`the OneLogin token reply from ${tokenUrl} has no data[0].access_token`);
-    }
-    const seconds = Number(token.expires_in);
-    return { value: token.access_token, lifetimeMs: seconds > 0 ? seconds * 1000 : undefined };
-  };
-  return sessionLogin({
-    login,
-    // `bearer:<token>`, no space: OneLogin's API/1 scheme, not RFC 6750's.
-    inject: (request, token) => void (request.headers.authorization = `bearer:${token}`),
-    describe: () => `API credential "${clientId}"`,
+/** API v2 client credentials on the kit's OAuth2 provider, with OneLogin's wording when the credential is refused. */
+export function oneLoginToken(tokenUrl: string, clientId: string, clientSecret: string, section: string, now?: () => number): AuthProvider {
+  const provider = oauth2ClientCredentials({
+    tokenUrl,
+    clientId,
+    clientSecret,
+    // OneLogin's own SDKs send Basic with a JSON body; the documented form body would work as well.
+    style: 'basic',
+    encoding: 'json',
+    errorText: oneLoginErrorText,
+    rejected: (status, said) => new ConfigError({ section, key: 'client_secret' },
+      `OneLogin refused API credential "${clientId}" at ${tokenUrl} (HTTP ${status}${said ? `: ${said}` : ''}): check client_id and client_secret, and that url names your OneLogin host (https://<subdomain>.onelogin.com or api.us/api.eu.onelogin.com)`),
     now,
   });
+  return { ...provider, describe: () => `API credential "${clientId}"` };
 }
 
 /** The legacy API key travels as the Basic user name with the password "x", as the original sent it. */
@@ -94,9 +96,21 @@ export function explainOneLoginFailure(section: string, mode: OneLoginMode) {
   };
 }
 
-/** API/1 users, 50 a page, raw (shaping is the caller's). */
-export function api1Users(client: PagingClient, url: string, signal: AbortSignal): AsyncGenerator<RawRecord> {
-  return paginate<RawRecord>(client, { path: url, items: 'data', strategy: cursorAt('pagination.after_cursor', 'after_cursor'), signal });
+/** "This call returns up to 50 users per page" (List Users, API v2). */
+export const API2_PAGE_SIZE = 50;
+
+/**
+ * API v2 users, raw (shaping is the caller's). The list answers a short set of fields unless `fields` names them,
+ * so every field the API/1 record had is asked for by name.
+ */
+export function api2Users(client: PagingClient, usersUrl: string, signal: AbortSignal): AsyncGenerator<RawRecord> {
+  return paginate<RawRecord>(client, {
+    path: usersUrl,
+    query: { limit: API2_PAGE_SIZE, fields: API2_REQUESTED_FIELDS.join(',') },
+    items: '',
+    strategy: cursorHeader('After-Cursor', 'cursor'),
+    signal,
+  });
 }
 
 /** Legacy XML users in xmltodict's shape; a page holding one user gives an object, which is one item. */

@@ -8,7 +8,7 @@ export const API1_USERS_URL = 'https://api.us.onelogin.com/api/1/users';
 export const oneLoginSettings = {
   url: setting.url({
     default: API1_USERS_URL,
-    description: 'Users endpoint: https://api.us.onelogin.com/api/1/users (EU tenants: api.eu.onelogin.com); the token is requested from the same host. Legacy api_token: https://app.onelogin.com/api/v2/users.xml.',
+    description: 'Your OneLogin host, as the original\'s users URL: https://<subdomain>.onelogin.com/api/1/users (or api.us/api.eu.onelogin.com); users are read through API v2 on that host, which also issues the token. Legacy api_token: https://app.onelogin.com/api/v2/users.xml.',
   }),
   client_id: setting.string({ description: 'Client ID of a OneLogin API credential with the "Read users" scope.' }),
   client_secret: setting.secret({ description: 'Client secret of that API credential.' }),

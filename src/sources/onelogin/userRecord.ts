@@ -9,7 +9,7 @@
  */
 import type { RawRecord } from '../types.js';
 
-/** API/1 built-in fields (the original's SlashOneFields). */
+/** API/1 built-in fields (the original's SlashOneFields); records keep these keys (API v2 users are renamed to them). */
 export const API1_FIELDS: ReadonlySet<string> = new Set([
   'activated_at', 'created_at', 'email', 'username', 'firstname', 'group_id', 'id', 'invalid_login_attempts',
   'invitation_sent_at', 'last_login', 'lastname', 'locked_until', 'comment', 'openid_name', 'locale_code',
@@ -35,6 +35,35 @@ function nilToNull(user: RawRecord): RawRecord {
     out[key] = value !== null && typeof value === 'object' && !Array.isArray(value) && '@nil' in value ? null : value;
   }
   return out;
+}
+
+/**
+ * The API v2 user fields asked for by name (`fields=`): the list otherwise answers only a short set (no company,
+ * department, title, role_ids, custom_attributes, ...). Every field of the v2 user resource except the password ones.
+ */
+export const API2_REQUESTED_FIELDS: readonly string[] = [
+  'id', 'username', 'email', 'firstname', 'lastname', 'title', 'department', 'company', 'comment', 'group_id', 'role_ids',
+  'phone', 'state', 'status', 'directory_id', 'trusted_idp_id', 'manager_ad_id', 'manager_user_id', 'samaccountname',
+  'member_of', 'userprincipalname', 'distinguished_name', 'external_id', 'activated_at', 'last_login', 'invitation_sent_at',
+  'updated_at', 'preferred_locale_code', 'created_at', 'invalid_login_attempts', 'locked_until', 'password_changed_at',
+  'custom_attributes',
+];
+
+/**
+ * An API v2 user under the API/1 keys the original pushed (README.md, "Fields for mappings", has the table): v2 calls
+ * `role_id` `role_ids` and has no `locale_code` (only `preferred_locale_code`), `openid_name` or `notes`. Values,
+ * status and state numbers and date strings are the same in both versions and pass through.
+ */
+export function shapeApi2User(raw: RawRecord): RawRecord {
+  const { role_ids: roleIds, ...user } = raw;
+  return shapeApi1User({
+    ...user,
+    role_id: roleIds ?? null,
+    locale_code: user.preferred_locale_code ?? null,
+    openid_name: null,
+    notes: null,
+    custom_attributes: user.custom_attributes ?? {},
+  });
 }
 
 /** API/1: `custom_attributes: {cost_center: "CC-1"}` is also `cost_center: "CC-1"`. */

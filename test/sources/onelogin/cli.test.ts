@@ -25,7 +25,7 @@ api_token = ${oom.token}
 ${section}
 `;
 }
-/** A section reading API/1 (name, url and extra lines may change). */
+/** A section as written for the original: its API/1 url, read through API v2 (name, url and extra lines may change). */
 const api1Section = (name = 'onelogin', url = `${onelogin.url}/api/1/users`, extra = '') => `[${name}]
 enable = True
 url = ${url}
@@ -51,7 +51,7 @@ async function upload(ini: string) {
   return runCli(['upload', 'onelogin', '--ini', 'config.ini'], { cwd: dir });
 }
 
-/** What the default mappings (plus a custom attribute and a built-in field) make of API/1 user i. */
+/** What the default mappings (plus a custom attribute and a built-in field) make of user i. */
 function expectedApi1(i: number) {
   const u = onelogin.user(i) as Record<string, unknown> & { custom_attributes: Record<string, unknown> };
   return {
@@ -62,14 +62,18 @@ function expectedApi1(i: number) {
 }
 const CUSTOM_MAPPINGS = 'mapping.COST_CENTER = cost_center\nmapping.DEPARTMENT = department\nmapping.KIND = custom_attributes.employee_type\n';
 
-test('API/1: three cursor pages, exact payloads, the token from the url\'s own host, custom attributes by bare name', async () => {
+test('an original config: three After-Cursor pages of API v2, exact payloads, the token from the url\'s own host, custom attributes by bare name', async () => {
   const res = await upload(api1(CUSTOM_MAPPINGS));
   expect(res.stderr).toMatch(/\[onelogin\] pulled 7, .*pushed 7, failed 0/);
   expect(res.code).toBe(0);
   expect(oom.records('OneLogin')).toEqual([1, 2, 3, 4, 5, 6, 7].map(expectedApi1));
   // The original posted to https://api.us.onelogin.com whatever url said; here the tenant's host issued the token.
-  expect(onelogin.log.filter((l) => l.startsWith('POST'))).toEqual(['POST /auth/oauth2/token']);
-  expect(onelogin.log.filter((l) => l.startsWith('GET'))).toEqual(['GET /api/1/users', expect.stringMatching(/^GET \/api\/1\/users\?after_cursor=\w+$/), expect.stringMatching(/after_cursor=/)]);
+  expect(onelogin.log.filter((l) => l.startsWith('POST'))).toEqual(['POST /auth/oauth2/v2/token']);
+  expect(onelogin.log.filter((l) => l.startsWith('GET'))).toEqual([
+    expect.stringMatching(/^GET \/api\/2\/users\?limit=50&fields=[\w%]+$/),
+    expect.stringMatching(/^GET \/api\/2\/users\?limit=50&fields=[\w%]+&cursor=[\w%]+$/),
+    expect.stringMatching(/&cursor=/),
+  ]);
   expect(oom.bulkRequests[0]).toMatchObject({ connector_name: 'OneLogin', data_type: 'users', sync_field: ['USER'] });
   expect(res.stdout + res.stderr).not.toContain(SECRET);
 });
@@ -124,7 +128,7 @@ ${legacySection('onelogin.legacy').replace(API_KEY, 'wrong-legacy-key-777')}`);
   const res = await runCli(['upload', 'onelogin', 'onelogin.legacy', '--ini', 'config.ini'], { cwd: dir });
   const out = res.stdout + res.stderr;
   expect(res.code).toBe(1);
-  expect(out).toMatch(/\[onelogin\] client_secret: OneLogin refused API credential "ol-client-0123" at http:\/\/127\.0\.0\.1:\d+\/auth\/oauth2\/token \(HTTP 401: Authentication Failure\)/);
+  expect(out).toMatch(/\[onelogin\] client_secret: OneLogin refused API credential "ol-client-0123" at http:\/\/127\.0\.0\.1:\d+\/auth\/oauth2\/v2\/token \(HTTP 401: Unauthorized Error\): check client_id and client_secret/);
   expect(out).toMatch(/\[onelogin\.legacy\] api_token: OneLogin rejected the api_token on \/api\/v2\/users\.xml \(HTTP 401: HTTP Basic: Access denied\.\)/);
   expect(out).not.toContain('not-the-secret-999');
   expect(out).not.toContain('wrong-legacy-key-777');
@@ -157,10 +161,10 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
   expect(res.code).toBe(1);
   expect(line('ok')).toBe(`OK     [onelogin.ok] authenticated to ${onelogin.url} with API credential "ol-client-0123"; read user 5001 "user1"`);
   expect(line('legacy')).toBe(`OK     [onelogin.legacy] authenticated to ${onelogin.url} with the legacy api_token; read user 5001 "user1"`);
-  expect(line('credentials')).toMatch(/^FAILED \[onelogin.credentials\] .*client_secret: OneLogin refused API credential "ol-client-0123" .*\(HTTP 401: Authentication Failure\): check client_id and client_secret, and that url names your region/);
-  expect(line('permission')).toMatch(/^FAILED \[onelogin.permission\] OneLogin refused a fresh token of API credential "ol-client-0123" on \/api\/1\/users \(HTTP 403: Forbidden\): the credential needs the "Read users" scope/);
+  expect(line('credentials')).toMatch(/^FAILED \[onelogin.credentials\] .*client_secret: OneLogin refused API credential "ol-client-0123" .*\(HTTP 401: Unauthorized Error\): check client_id and client_secret, and that url names your OneLogin host/);
+  expect(line('permission')).toMatch(/^FAILED \[onelogin.permission\] OneLogin refused a fresh token of API credential "ol-client-0123" on \/api\/2\/users \(HTTP 403: Forbidden\): the credential needs the "Read users" scope/);
   expect(line('empty')).toMatch(/^OK     \[onelogin.empty\] authenticated to .* with API credential "ol-client-0123"; no users$/);
-  expect(line('unreachable')).toMatch(/^FAILED \[onelogin.unreachable\] .*POST http:\/\/127\.0\.0\.1:\d+\/auth\/oauth2\/token failed: connection refused/);
+  expect(line('unreachable')).toMatch(/^FAILED \[onelogin.unreachable\] .*POST http:\/\/127\.0\.0\.1:\d+\/auth\/oauth2\/v2\/token failed: connection refused/);
   expect(line('tls')).toMatch(/^FAILED \[onelogin.tls\] .*TLS/);
   expect(res.stdout + res.stderr).not.toContain('bad-secret-123');
 }, 60_000);

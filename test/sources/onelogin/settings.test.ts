@@ -35,6 +35,7 @@ test.each([
   ['client_secret alone', `client_secret = xyz-secret\n${ROLE}`, 'client_id: client_secret is set but client_id is empty'],
   ['api_token with the API/1 url', `api_token = legacy-key-1\n${ROLE}`, 'url: api_token is for the legacy XML API: set url = https://app.onelogin.com/api/v2/users.xml'],
   ['client credentials with the XML url', `url = https://app.onelogin.com/api/v2/users.xml\nclient_id = abc\nclient_secret = xyz-secret\n${ROLE}`, 'url: https://app.onelogin.com/api/v2/users.xml is the legacy XML API'],
+  ['a url that is not a users URL', `url = https://acme.onelogin.com/api/1/groups\nclient_id = abc\nclient_secret = xyz-secret\n${ROLE}`, 'url: https://acme.onelogin.com/api/1/groups is not a OneLogin users URL: write https://<subdomain>.onelogin.com/api/1/users'],
   ['a url without scheme', `url = api.eu.onelogin.com/api/1/users\nclient_id = abc\nclient_secret = xyz-secret\n${ROLE}`, 'url: "api.eu.onelogin.com/api/1/users" is not a URL: it has no scheme'],
   ['no default_role', 'client_id = abc\nclient_secret = xyz-secret\ndefault_position = Employee\n', 'default_role'],
   ['no default_position', 'client_id = abc\nclient_secret = xyz-secret\ndefault_role = 25\n', 'default_position'],
