@@ -2,10 +2,13 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { androidEnterprise } from './android_enterprise/index.js';
 import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
+import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
+import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -15,11 +18,14 @@ import { workday } from './workday/index.js';
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  android_enterprise: androidEnterprise,
   azureusers,
   bamboohr,
   casper,
+  chromebooks,
   csv_assets: csvAssets,
   csv_users: csvUsers,
+  google_mobile_devices: googleMobileDevices,
   ldap,
   ldap_assets: ldapAssets,
   okta,
