@@ -77,6 +77,7 @@ interface Own {
   timeoutMs: number;
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
+  retryable?: (response: HttpResponse) => boolean;
 }
 
 const DERIVE = Symbol('derive');
@@ -123,6 +124,7 @@ export class HttpClient implements HttpClientLike {
         timeoutMs,
         errorText: options.errorText,
         explainFailure: options.explainFailure,
+        retryable: options.retryable,
       };
     }
     this.shared.family.add(this);
@@ -145,6 +147,7 @@ export class HttpClient implements HttpClientLike {
       timeoutMs: overrides.timeoutMs ?? o.timeoutMs,
       errorText: overrides.errorText ?? o.errorText,
       explainFailure: overrides.explainFailure ?? o.explainFailure,
+      retryable: overrides.retryable ?? o.retryable,
     });
   }
 
@@ -242,7 +245,7 @@ export class HttpClient implements HttpClientLike {
           await clock.sleep(wait, opts.signal);
           continue;
         }
-        retriable = isRetriableStatus(response.status);
+        retriable = isRetriableStatus(response.status) || this.own.retryable?.(response) === true;
         if (!retriable) explained = this.own.explainFailure?.({ method, url: safeUrl(target), status: response.status, said });
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {

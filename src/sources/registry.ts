@@ -2,11 +2,14 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { androidEnterprise } from './android_enterprise/index.js';
 import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
+import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
+import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { insight } from './insight/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
@@ -17,12 +20,15 @@ import { workday } from './workday/index.js';
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  android_enterprise: androidEnterprise,
   azureusers,
   bamboohr,
   casper,
+  chromebooks,
   csv_assets: csvAssets,
   csv_users: csvUsers,
   dell_asset_order_status: dellAssetOrderStatus,
+  google_mobile_devices: googleMobileDevices,
   insight,
   ldap,
   ldap_assets: ldapAssets,

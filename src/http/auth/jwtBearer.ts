@@ -32,6 +32,13 @@ export interface GoogleServiceAccountJwt {
   scope: string | string[];
   /** Domain-wide delegation: the Workspace user (an admin) the service account acts as. */
   subject?: string;
+  /**
+   * Where the assertion is POSTed instead of the key file's token_uri (a proxy, a test server). The assertion's
+   * `aud` stays the key's token_uri (default https://oauth2.googleapis.com/token): that is what Google checks.
+   */
+  tokenUrl?: string;
+  /** A source's own reading of a rejected token request (see TokenRequest.rejected); undefined keeps the generic ConfigError. */
+  rejected?: TokenRequest['rejected'];
   /** Lifetime of the signed assertion in seconds; Google accepts at most 3600, the default. */
   assertionLifetimeS?: number;
   /** The INI settings named in errors; defaults are the original's names. */
@@ -96,7 +103,8 @@ function googleGrant(o: GoogleServiceAccountJwt): Shape {
   const account = parseServiceAccount(o.serviceAccount, names.key);
   redactor.add(account.private_key);
   const key = privateKeyFor('RS256', account.private_key, names.key);
-  const tokenUrl = account.token_uri || GOOGLE_TOKEN_URL;
+  const audience = account.token_uri || GOOGLE_TOKEN_URL;
+  const tokenUrl = o.tokenUrl || audience;
   const scope = Array.isArray(o.scope) ? o.scope.join(' ') : o.scope;
   const lifetime = Math.min(o.assertionLifetimeS ?? MAX_GOOGLE_ASSERTION_S, MAX_GOOGLE_ASSERTION_S);
   const who = `Google service account "${account.client_email}"${o.subject ? ` acting as "${o.subject}"` : ''}`;
@@ -104,7 +112,7 @@ function googleGrant(o: GoogleServiceAccountJwt): Shape {
     who,
     tokenRequest(nowMs) {
       const iat = Math.floor(nowMs / 1000);
-      const claims = { iss: account.client_email, scope, aud: tokenUrl, iat, exp: iat + lifetime, ...(o.subject ? { sub: o.subject } : {}) };
+      const claims = { iss: account.client_email, scope, aud: audience, iat, exp: iat + lifetime, ...(o.subject ? { sub: o.subject } : {}) };
       const assertion = signJwt({ alg: 'RS256', typ: 'JWT', kid: account.private_key_id }, claims, key);
       return {
         tokenUrl,
@@ -113,6 +121,7 @@ function googleGrant(o: GoogleServiceAccountJwt): Shape {
         settings: o.subject ? [names.key, names.subject] : [names.key],
         scopeSetting: names.scope,
         secrets: [assertion, signatureOf(assertion)],
+        rejected: o.rejected,
       };
     },
   };
