@@ -6,6 +6,9 @@ import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
+import { entraDevices } from './entra_devices/index.js';
+import { entraGroups } from './entra_groups/index.js';
+import { intuneDevices } from './intune_devices/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -20,6 +23,9 @@ export const sources: Record<string, SourcePlugin<any>> = {
   casper,
   csv_assets: csvAssets,
   csv_users: csvUsers,
+  entra_devices: entraDevices,
+  entra_groups: entraGroups,
+  intune_devices: intuneDevices,
   ldap,
   ldap_assets: ldapAssets,
   okta,

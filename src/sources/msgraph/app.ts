@@ -5,36 +5,13 @@
  */
 import { ConfigError } from '../../errors.js';
 import { oauth2ClientAssertion, oauth2ClientCredentials, safeUrl, type AuthProvider } from '../../http/index.js';
-import { clientAssertion, loadCertificate, type AppCertificate } from './certificate.js';
+import { clientAssertion, loadCertificate } from './certificate.js';
 import { cloudOf } from './clouds.js';
 import { tokenFailure } from './explain.js';
+import type { GraphApp, GraphAppSettings } from './types.js';
 
 /** Client credentials need the tenant itself: these names only work for sign-ins by users. */
 const NOT_A_TENANT = new Set(['common', 'organizations', 'consumers']);
-
-/** The settings of graphAppSettings + graphHostSettings (+ graphCertificateSettings), as create() gets them. */
-export interface GraphAppSettings {
-  tenant_id: string;
-  client_id: string;
-  url: string;
-  token_url: string;
-  certificate_file?: string;
-  certificate_key?: string;
-}
-
-export interface GraphApp {
-  section: string;
-  tenant: string;
-  clientId: string;
-  tokenUrl: string;
-  graphUrl: string;
-  /** The setting that holds the client secret (`secret` or `client_secret`). */
-  secretSetting: string;
-  /** Set when the app signs in with a certificate instead of the secret. */
-  certificate?: AppCertificate;
-  /** The settings to check when the sign-in is refused for an unknown reason. */
-  credentialSettings: string;
-}
 
 /**
  * Checks tenant_id, client_id and the credential (a secret, or where offered a certificate: exactly one of them).
@@ -46,11 +23,11 @@ export function graphApp(s: GraphAppSettings, secret: string, o: { section: stri
   if (!s.tenant_id.trim()) throw missing('tenant_id', 'the Directory (tenant) ID of your Microsoft Entra tenant');
   if (!s.client_id.trim()) throw missing('client_id', 'the Application (client) ID of the app registration');
   const file = o.certificates ? s.certificate_file ?? '' : '';
-  if (!secret && !file) throw missing(secretSetting, `a client secret of the app registration (its Value)${o.certificates ? ', or certificate_file' : ''}`);
-  if (secret && file) throw new ConfigError({ section, key: secretSetting }, 'and certificate_file are both set: use one of them');
   if (o.certificates && s.certificate_key && !file) {
     throw new ConfigError({ section, key: 'certificate_key' }, 'is set but certificate_file is empty: certificate_file holds the certificate the key belongs to');
   }
+  if (!secret && !file) throw missing(secretSetting, `a client secret of the app registration (its Value)${o.certificates ? ', or certificate_file' : ''}`);
+  if (secret && file) throw new ConfigError({ section, key: secretSetting }, 'and certificate_file are both set: use one of them');
   const tenant = s.tenant_id.trim();
   if (NOT_A_TENANT.has(tenant.toLowerCase())) {
     throw new ConfigError({ section, key: 'tenant_id' }, `"${tenant}" cannot be used by an application: set your tenant's ID or domain`);

@@ -5,7 +5,7 @@
  */
 import { ConfigError, PermanentError } from '../../errors.js';
 import type { FailedRequest } from '../../http/index.js';
-import type { GraphApp } from './app.js';
+import type { GraphApp } from './types.js';
 
 /** A 403 from Graph: the app lacks an application permission. It fails every item alike, so a fan-out stops on it. */
 export class GraphPermissionError extends PermanentError {}

@@ -9,8 +9,9 @@ import {
   type HttpClient, type RequestOptions, type Strategy,
 } from '../../http/index.js';
 import type { SourceContext } from '../types.js';
-import { graphApp, graphAuth, type GraphApp, type GraphAppSettings } from './app.js';
+import { graphApp, graphAuth } from './app.js';
 import { explainGraphFailure, graphErrorText, type GraphExplainOptions } from './explain.js';
+import type { GraphApp, GraphAppSettings } from './types.js';
 
 export interface GraphApiOptions extends GraphExplainOptions {
   /** The setting holding the client secret (`secret` in [azureusers], else `client_secret`) and its value. */
