@@ -3,6 +3,9 @@ import { runCli, tempDir } from '../../helpers/runCli.js';
 import { startFakeOomnitza, type FakeOomnitza } from '../../support/fakeOomnitza.js';
 import { startFakeMicrosoftGraph, type FakeGraph } from '../../support/fakeMicrosoftGraph.js';
 
+/** Each test runs the CLI once or twice; on a busy machine one run can take many seconds. */
+const CLI_TIMEOUT_MS = 90_000;
+
 const PERMISSIONS = ['Device.Read.All', 'User.Read.All'];
 let oom: FakeOomnitza;
 let graph: FakeGraph;
@@ -66,7 +69,7 @@ test('three pages with owners, a 429 with Retry-After and a token expiry mid-run
   expect(graph.pages.filter((p) => p.status === 429)).toHaveLength(1);
   expect(graph.pages.filter((p) => p.status === 401)).toHaveLength(1);
   expect(graph.tokensIssued).toBe(2);
-});
+}, CLI_TIMEOUT_MS);
 
 test('a device whose owners cannot be read is reported, exit 1; a wrong client id is named', async () => {
   graph.fail(new RegExp(`${String(graph.device(2).id)}/registeredOwners$`), { status: 404 });
@@ -78,7 +81,7 @@ test('a device whose owners cannot be read is reported, exit 1; a wrong client i
   const bad = await run('upload', config(section('entra_devices', { ...graph, clientId: '0b0b0b0b-1111-2222-3333-444444444444' }, 'sync_field = NAME\nmapping.NAME = displayName')), ['entra_devices']);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('[entra_devices] client_id: Microsoft Entra ID refused the sign-in: tenant');
-});
+}, CLI_TIMEOUT_MS);
 
 test('connector test: owners, a missing permission, an empty directory', async () => {
   const noPermission = await startFakeMicrosoftGraph({ permissions: ['User.Read.All'] });
@@ -97,4 +100,4 @@ test('connector test: owners, a missing permission, an empty directory', async (
   } finally {
     await Promise.all([noPermission.close(), empty.close()]);
   }
-});
+}, CLI_TIMEOUT_MS);

@@ -3,6 +3,9 @@ import { runCli, tempDir } from '../../helpers/runCli.js';
 import { startFakeOomnitza, type FakeOomnitza } from '../../support/fakeOomnitza.js';
 import { startFakeMicrosoftGraph, type FakeGraph } from '../../support/fakeMicrosoftGraph.js';
 
+/** Each test runs the CLI once or twice; on a busy machine one run can take many seconds. */
+const CLI_TIMEOUT_MS = 90_000;
+
 const PERMISSIONS = ['GroupMember.Read.All', 'User.Read.All', 'Device.Read.All'];
 let oom: FakeOomnitza;
 let graph: FakeGraph;
@@ -70,7 +73,7 @@ mapping.GROUPS = memberOf`;
   const kinds = Object.fromEntries(oom.bulkRequests.map((b) => [b.connector_name, b.data_type]));
   expect(kinds).toEqual({ EntraGroups: 'users', 'EntraGroups.Devices': 'assets' });
   expect(graph.tokensIssued).toBeGreaterThanOrEqual(2);
-});
+}, CLI_TIMEOUT_MS);
 
 test('a group whose members cannot be read stops the section, nothing sent, exit 1; connector test reads a group', async () => {
   graph.fail(new RegExp(`${String(graph.group(3).id)}/members$`), { status: 403 });
@@ -82,4 +85,4 @@ test('a group whose members cannot be read stops the section, nothing sent, exit
   const check = await run('test', config(section('entra_groups', graph, 'default_role = 25\ndefault_position = Employee')), ['entra_groups']);
   expect(check.stdout).toContain(`OK     [entra_groups] authenticated to tenant "${graph.tenantId}" as application "${graph.clientId}"; read group ${String(graph.group(1).id)} "IT Admins" and its first member`);
   expect(check.code).toBe(0);
-});
+}, CLI_TIMEOUT_MS);

@@ -6,6 +6,9 @@ import { startFakeOomnitza, type FakeOomnitza } from '../../support/fakeOomnitza
 import { startFakeMicrosoftGraph, type FakeGraph } from '../../support/fakeMicrosoftGraph.js';
 import { makeSelfSignedCert, startTestServer } from '../../support/httpTestServer.js';
 
+/** Each test runs the CLI once or twice; on a busy machine one run can take many seconds. */
+const CLI_TIMEOUT_MS = 90_000;
+
 const INTUNE = ['DeviceManagementManagedDevices.Read.All'];
 let oom: FakeOomnitza;
 let graph: FakeGraph;
@@ -74,7 +77,7 @@ test('three pages, apps per device, a 429 without Retry-After and a token expiry
   expect(graph.pages.filter((p) => p.status === 401)).toHaveLength(1);
   expect(graph.tokensIssued).toBe(2);
   expect(res.stderr + res.stdout).not.toContain(graph.clientSecret);
-});
+}, CLI_TIMEOUT_MS);
 
 test('a device whose apps cannot be read is reported and not sent, exit 1; the others arrive', async () => {
   // Deleted since it was listed: a 404 (not retried), reported for that device alone.
@@ -84,7 +87,7 @@ test('a device whose apps cannot be read is reported and not sent, exit 1; the o
   expect(oom.records('IntuneDevices').map((r) => r.SERIAL_NUMBER)).toEqual([1, 2, 3, 5].map((i) => graph.managedDevice(i).serialNumber));
   expect(res.stderr).toContain(`managed device ${String(graph.managedDevice(4).id)} "${String(graph.managedDevice(4).deviceName)}"`);
   expect(res.stderr).toMatch(/\[intune_devices\] pulled 4, .*failed 1/);
-});
+}, CLI_TIMEOUT_MS);
 
 test('a certificate signs in (the file relative to the INI); a wrong secret stops the section with exit 1 and a message naming it', async () => {
   const dir = tempDir();
@@ -112,7 +115,7 @@ mapping.SERIAL_NUMBER = serialNumber`);
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('[intune_devices] client_secret: Microsoft Entra ID refused the sign-in: the client secret is wrong');
   expect(bad.stderr + bad.stdout).not.toContain('Wr0ng~secret.value');
-});
+}, CLI_TIMEOUT_MS);
 
 test('connector test: a distinct message per failure kind', async () => {
   const dir = tempDir();
@@ -147,4 +150,4 @@ test('connector test: a distinct message per failure kind', async () => {
   } finally {
     await Promise.all([tls.close(), noPermission.close(), noIntune.close(), empty.close()]);
   }
-});
+}, CLI_TIMEOUT_MS);

@@ -67,6 +67,16 @@ test('a registered certificate signs in: RS256 assertion with x5t, aud = the tok
   expect(form.get('scope')).toBe('https://graph.microsoft.com/.default');
 });
 
+test('a token that expires mid-run is renewed with a newly signed assertion (a new jti)', async () => {
+  const before = g.assertions.length;
+  g.expireTokensAfterPages(1);
+  // The list, then each device's apps: the first apps request meets the expired token.
+  expect(await collect(source({ load_software: 'true', concurrency: '1' }, { certificate_file: app.pemFile }))).toHaveLength(2);
+  const used = g.assertions.slice(before);
+  expect(used).toHaveLength(2);
+  expect(used[0].claims.jti).not.toBe(used[1].claims.jti);
+});
+
 test('the key may come from certificate_key (as a vault gives it, with literal \\n)', async () => {
   const certOnly = write('cert-only.pem', app.cert);
   const records = await collect(source({ certificate_key: app.key.replace(/\n/g, '\\n') }, { certificate_file: certOnly }));
