@@ -5,6 +5,12 @@
  * composition root (the config loader, generate-ini, the CLI) knows which sources exist. Tests may import
  * anything, so only src/ is checked. Type-only imports count: a type import is still a dependency on a layer.
  */
+/**
+ * Folders under src/sources/ that are not sources but what several sources of one vendor share (its API client, its
+ * sign-in): sources of that vendor import them; they import no source folder themselves.
+ */
+const SHARED_SOURCE_FOLDERS = '^src/sources/(google|msgraph)/';
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -39,10 +45,9 @@ module.exports = {
     {
       name: 'sources-independent',
       severity: 'error',
-      comment: 'A source folder does not reach into another source folder; shared code belongs in src/http/ or beside types.ts ' +
-        '(google/ is not a source: the service account and API client the Google sources share).',
+      comment: 'A source folder does not reach into another source folder; shared code belongs in src/http/, beside types.ts or in a shared vendor folder (SHARED_SOURCE_FOLDERS).',
       from: { path: '^src/sources/([^/]+)/' },
-      to: { path: '^src/sources/[^/]+/', pathNot: '^src/sources/($1|google)/' },
+      to: { path: '^src/sources/[^/]+/', pathNot: `^src/sources/$1/|${SHARED_SOURCE_FOLDERS}` },
     },
     {
       name: 'registry-only-in-composition-root',

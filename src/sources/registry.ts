@@ -9,8 +9,11 @@ import { casper } from './casper/index.js';
 import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
+import { entraDevices } from './entra_devices/index.js';
+import { entraGroups } from './entra_groups/index.js';
 import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { insight } from './insight/index.js';
+import { intuneDevices } from './intune_devices/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -28,8 +31,11 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_assets: csvAssets,
   csv_users: csvUsers,
   dell_asset_order_status: dellAssetOrderStatus,
+  entra_devices: entraDevices,
+  entra_groups: entraGroups,
   google_mobile_devices: googleMobileDevices,
   insight,
+  intune_devices: intuneDevices,
   ldap,
   ldap_assets: ldapAssets,
   okta,

@@ -1,19 +1,29 @@
 /**
- * A Microsoft Entra ID token endpoint and a Microsoft Graph `/v1.0/users`, speaking their documented wire shapes:
- * - POST /{tenant}/oauth2/v2.0/token, client credentials in the form body
- *   (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow): checks the tenant, the
- *   client id, the secret, the grant type and the scope, and answers the AADSTS errors Entra ID answers
- *   (https://learn.microsoft.com/entra/identity-platform/reference-error-codes) in its body shape
- *   (error, error_description with trace lines, error_codes, ...). Tokens expire after `tokenLifetimeSec`.
- * - GET /v1.0/users (https://learn.microsoft.com/graph/api/user-list): bearer tokens checked (401
- *   InvalidAuthenticationToken), the application permission checked (403 Authorization_RequestDenied), `$top` 1-999,
- *   `$select` checked against the v1.0 user properties (400 Request_BadRequest), the default property set without
- *   it, `@odata.nextLink` pages with an opaque `$skiptoken` (https://learn.microsoft.com/graph/paging), and 429
- *   TooManyRequests with or without Retry-After on demand (https://learn.microsoft.com/graph/throttling).
+ * Microsoft Entra ID's token endpoint (fakeEntraId.ts: client secrets and certificate assertions) and the Microsoft
+ * Graph resources the Graph sources read, speaking their documented wire shapes:
+ * - GET /v1.0/users (https://learn.microsoft.com/graph/api/user-list), /v1.0/devices and
+ *   /v1.0/devices/{id}/registeredOwners, /v1.0/groups and /v1.0/groups/{id}/members | transitiveMembers (mixed
+ *   member types, each with its `@odata.type`), /v1.0/deviceManagement/managedDevices (and one device), and
+ *   /beta/deviceManagement/managedDevices/{id}/detectedApps.
+ * - Bearer tokens checked (401 InvalidAuthenticationToken), the application permission checked (403: the directory's
+ *   Authorization_RequestDenied, Intune's Forbidden with its JSON-in-a-string message), `$top` bounds, `$select`
+ *   checked against each resource's properties (400), the default property set without it, Intune's list that
+ *   returns some properties only at their defaults (a single-device GET has them), `$filter` with the advanced-query
+ *   rule (ConsistencyLevel: eventual and $count=true, https://learn.microsoft.com/graph/aad-advanced-queries),
+ *   objects of a type the app may not read with their `@odata.type` and id only ("limited information"),
+ *   `@odata.nextLink` pages with an opaque `$skiptoken` (https://learn.microsoft.com/graph/paging), 429
+ *   TooManyRequests with or without Retry-After on demand (https://learn.microsoft.com/graph/throttling), and a
+ *   failure of chosen requests on demand.
  * Graph's error body: {"error":{"code","message","innerError":{date,request-id,client-request-id}}}.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type https from 'node:https';
+import {
+  DETECTED_APP_PROPERTIES, DEVICE_DEFAULT_PROPERTIES, DEVICE_PROPERTIES, GROUP_DEFAULT_PROPERTIES, GROUP_PROPERTIES,
+  MANAGED_DEVICE_DETAIL_PROPERTIES, MANAGED_DEVICE_PROPERTIES, ORG_CONTACT_PROPERTIES, SERVICE_PRINCIPAL_PROPERTIES,
+  makeDetectedApps, makeEntraDevice, makeGroup, makeManagedDevice, makeOrgContact, makeServicePrincipal,
+} from './fakeGraphData.js';
+import { FakeTokenEndpoint, type DecodedAssertion } from './fakeEntraId.js';
 import { startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
 
 /**
@@ -39,9 +49,38 @@ export const GRAPH_USER_PROPERTIES: readonly string[] = [
 
 /** What GET /users returns without $select. */
 const DEFAULT_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
-/** Application permissions that allow listing users. */
+/** Application permissions that allow listing users (and reading user objects in full elsewhere). */
 const READ_USERS = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const READ_DEVICES = ['Device.Read.All', 'Device.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const READ_GROUPS = ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const READ_MANAGED_DEVICES = ['DeviceManagementManagedDevices.Read.All', 'DeviceManagementManagedDevices.ReadWrite.All'];
 export const COST_CENTER = 'extension_b7d8e648520f41d3b9c0fdeb91768a0a_costCenter';
+
+/** Directory object types: their properties and the permissions that let an app read them in full. */
+const TYPES: Readonly<Record<string, { properties: readonly string[]; read: readonly string[] }>> = {
+  '#microsoft.graph.user': { properties: GRAPH_USER_PROPERTIES, read: READ_USERS },
+  '#microsoft.graph.device': { properties: DEVICE_PROPERTIES, read: READ_DEVICES },
+  '#microsoft.graph.group': { properties: GROUP_PROPERTIES, read: READ_GROUPS },
+  '#microsoft.graph.servicePrincipal': { properties: SERVICE_PRINCIPAL_PROPERTIES, read: ['Application.Read.All', 'Directory.Read.All'] },
+  '#microsoft.graph.orgContact': { properties: ORG_CONTACT_PROPERTIES, read: ['OrgContact.Read.All', 'Directory.Read.All'] },
+};
+const DIRECTORY_OBJECT_PROPERTIES = new Set(Object.values(TYPES).flatMap((t) => t.properties));
+
+/** A group of the test directory; members name objects as 'user:1', 'device:2', 'group:3', 'sp:1' or 'contact:1'. */
+export interface FakeGroupSpec {
+  displayName: string;
+  securityEnabled?: boolean;
+  mail?: string;
+  members: string[];
+}
+
+/** Mixed member types, a nested group, a Microsoft 365 group and an empty one. */
+export const DEFAULT_GROUPS: readonly FakeGroupSpec[] = [
+  { displayName: 'IT Admins', members: ['user:1', 'user:2', 'device:1', 'sp:1', 'group:3'] },
+  { displayName: 'Sales', securityEnabled: false, mail: 'sales@contoso.com', members: ['user:2', 'user:3', 'user:4', 'contact:1', 'device:2'] },
+  { displayName: 'Helpdesk', members: ['user:5', 'device:3'] },
+  { displayName: 'Empty', members: [] },
+];
 
 export interface FakeGraphOptions {
   tenantId?: string;
@@ -49,11 +88,24 @@ export interface FakeGraphOptions {
   domain?: string;
   clientId?: string;
   clientSecret?: string;
+  /** PEM certificates registered on the app, for client assertions. */
+  certificates?: string[];
   /** Application permissions consented for the app (the token's roles). */
   permissions?: string[];
   tokenLifetimeSec?: number;
   /** How many users, or the users themselves. */
   users?: number | Array<Record<string, unknown>>;
+  /** How many Intune managed devices (default 4), or the devices themselves. */
+  managedDevices?: number | Array<Record<string, unknown>>;
+  /** Intune's own page size of managed devices and detected apps (1000 in the real service). */
+  intunePageSize?: number;
+  /** False: the tenant has no Intune licence, and Intune answers "Request not applicable to target tenant". */
+  intune?: boolean;
+  /** How many Entra ID devices (default 4), or the devices themselves. */
+  devices?: number | Array<Record<string, unknown>>;
+  /** Registered owners by Entra device number: 'user:1', 'sp:1', ... (default: device i is owned by user i). */
+  owners?: Record<number, string[]>;
+  groups?: readonly FakeGroupSpec[];
   /** The resource the app may ask tokens for (scope = resource + '/.default'). */
   resource?: string;
   tls?: https.ServerOptions & { key: string | Buffer; cert: string | Buffer };
@@ -66,18 +118,31 @@ export interface FakeGraph {
   clientId: string;
   clientSecret: string;
   requests: RecordedRequest[];
-  /** Requests to /v1.0/users, with their answer status. */
-  pages: Array<{ query: Record<string, string>; status: number }>;
+  /** Graph requests (not token requests), with their path, query and answer status. */
+  pages: Array<{ path: string; query: Record<string, string>; status: number }>;
   tokensIssued: number;
+  /** Every client assertion the token endpoint received, decoded. */
+  assertions: DecodedAssertion[];
   /** The full Graph user i (1-based), every property it has. */
   user(i: number): Record<string, unknown>;
+  /** The full Intune managed device i (1-based), and its detected apps. */
+  managedDevice(i: number): Record<string, unknown>;
+  detectedApps(i: number): Array<Record<string, unknown>>;
+  /** The full Entra ID device i (1-based). */
+  device(i: number): Record<string, unknown>;
+  /** Group i (1-based) of `groups`. */
+  group(i: number): Record<string, unknown>;
+  /** The directory object a member reference ('user:1', 'device:2', ...) names. */
+  object(ref: string): Record<string, unknown>;
   /**
-   * After `afterPages` more successful user pages, the next `count` user requests answer 429, with Retry-After when
-   * `retryAfterSec` is given (Graph sends it on most throttled answers, not all).
+   * After `afterPages` more successful Graph answers, the next `count` Graph requests answer 429, with Retry-After
+   * when `retryAfterSec` is given (Graph sends it on most throttled answers, not all: Intune's detectedApps omits it).
    */
   throttle(count: number, opts?: { retryAfterSec?: number; afterPages?: number }): void;
-  /** Every token stops being valid after `n` more successful user pages (expiry mid-run). */
+  /** Every token stops being valid after `n` more successful Graph answers (expiry mid-run). */
   expireTokensAfterPages(n: number): void;
+  /** Requests whose path matches answer `status` (default 500), `times` times (default: every time). */
+  fail(path: RegExp, opts?: { status?: number; times?: number }): void;
   close(): Promise<void>;
 }
 
@@ -150,25 +215,6 @@ export function makeGraphUser(i: number, domain = 'contoso.onmicrosoft.com'): Re
   return user;
 }
 
-/** Entra ID's OAuth error body: the AADSTS line, then trace lines, and the error code list. */
-function aadError(status: number, error: string, code: number, text: string): TestResponse {
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-  const trace = randomUUID();
-  const correlation = randomUUID();
-  return {
-    status,
-    json: {
-      error,
-      error_description: `AADSTS${code}: ${text}\r\nTrace ID: ${trace}\r\nCorrelation ID: ${correlation}\r\nTimestamp: ${timestamp}`,
-      error_codes: [code],
-      timestamp,
-      trace_id: trace,
-      correlation_id: correlation,
-      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    },
-  };
-}
-
 function graphError(status: number, code: string, message: string, headers: Record<string, string> = {}): TestResponse {
   const id = randomUUID();
   return {
@@ -178,109 +224,340 @@ function graphError(status: number, code: string, message: string, headers: Reco
   };
 }
 
+/** Intune's errors: Graph's envelope around Intune's own JSON, as a string, whose Message carries the ids. */
+function intuneError(status: number, code: string, message: string): TestResponse {
+  const activity = randomUUID();
+  const inner = {
+    _version: 3,
+    Message: `${message} - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000 - Activity ID: ${activity} - Url: https://fef.msua06.manage.microsoft.com/DeviceFE/StatelessDeviceFEService/deviceManagement/managedDevices?api-version=2024-05-01 - Version: 1.0`,
+    CustomApiErrorPhrase: '',
+    RetryAfter: null,
+    ErrorSourceService: '',
+    HttpHeaders: '{}',
+  };
+  return graphError(status, code, JSON.stringify(inner, null, 2).replace(/\n/g, '\r\n'));
+}
+
+type Style = 'directory' | 'intune';
+
+/** One listable resource: its items, what may be selected, who may read it, its page sizes. */
+interface Listing {
+  style: Style;
+  items: Array<Record<string, unknown>>;
+  /** For error texts: 'Microsoft.DirectoryServices.User', 'microsoft.graph.managedDevice'. */
+  typeName: string;
+  /** For filter errors: 'User', 'Device'. */
+  resourceName: string;
+  selectable(property: string): boolean;
+  defaults: readonly string[];
+  /** The item as returned for `select`. */
+  view(item: Record<string, unknown>, select: readonly string[], roles: readonly string[]): Record<string, unknown>;
+  maxTop: number;
+  defaultTop: number;
+  context: string;
+  /** Whether $filter is supported at all. */
+  filter: boolean;
+}
+
+/** Selected properties, null where the object has none (Graph lists every selected property). */
+const plain = (item: Record<string, unknown>, select: readonly string[]) => Object.fromEntries(select.map((p) => [p, item[p] ?? null]));
+
+/**
+ * A directory object in a directoryObject collection: its `@odata.type`, the selected properties its type has, and
+ * only its id when the app may not read its type ("limited information").
+ */
+function directoryObject(item: Record<string, unknown>, select: readonly string[], roles: readonly string[]): Record<string, unknown> {
+  const type = String(item['@odata.type']);
+  const info = TYPES[type];
+  const full = info.read.some((r) => roles.includes(r));
+  const out: Record<string, unknown> = { '@odata.type': type };
+  for (const p of select) if (info.properties.includes(p)) out[p] = full || p === 'id' ? (item[p] ?? null) : null;
+  return out;
+}
+
+type Clause = { property: string; test(value: unknown): boolean; advanced: boolean };
+
+/** The few $filter forms the sources and tests use: `p eq v`, `p ne v`, startswith(p,'v'), endswith(p,'v'), joined by `and`. */
+function parseFilter(expression: string): Clause[] | undefined {
+  const literal = (raw: string): unknown => (raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw === 'true' ? true : raw === 'false' ? false : raw === 'null' ? null : Number(raw));
+  const clauses: Clause[] = [];
+  for (const part of expression.split(/\s+and\s+/i)) {
+    const text = part.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^(\w+)\s+(eq|ne)\s+('(?:[^']|'')*'|true|false|null|-?\d+)$/.exec(text))) {
+      const [, property, op, raw] = m;
+      const value = literal(raw);
+      clauses.push({ property, advanced: op === 'ne', test: (v) => (op === 'eq' ? (v ?? null) === value : (v ?? null) !== value) });
+    } else if ((m = /^(startswith|endswith)\((\w+),\s*'((?:[^']|'')*)'\)$/i.exec(text))) {
+      const [, fn, property, raw] = m;
+      const arg = raw.replace(/''/g, "'").toLowerCase();
+      const starts = fn.toLowerCase() === 'startswith';
+      clauses.push({ property, advanced: !starts, test: (v) => typeof v === 'string' && (starts ? v.toLowerCase().startsWith(arg) : v.toLowerCase().endsWith(arg)) });
+    } else {
+      return undefined;
+    }
+  }
+  return clauses;
+}
+
 export async function startFakeMicrosoftGraph(opts: FakeGraphOptions = {}): Promise<FakeGraph> {
   const o = {
     tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', domain: 'contoso.onmicrosoft.com',
-    clientId: '6731de76-14a6-49ae-97bc-6eba6914391e', clientSecret: 'Qx8Q~s3cr3t.VALUE-abcdefghijklmnop',
-    permissions: ['User.Read.All'], tokenLifetimeSec: 3599, users: 5, resource: 'https://graph.microsoft.com', ...opts,
+    clientId: '6731de76-14a6-49ae-97bc-6eba6914391e', clientSecret: 'Qx8Q~s3cr3t.VALUE-abcdefghijklmnop', certificates: [] as string[],
+    permissions: ['User.Read.All'], tokenLifetimeSec: 3599, users: 5 as FakeGraphOptions['users'], managedDevices: 4 as FakeGraphOptions['managedDevices'],
+    intunePageSize: 1000, intune: true, devices: 4 as FakeGraphOptions['devices'], groups: DEFAULT_GROUPS, resource: 'https://graph.microsoft.com', ...opts,
   };
-  const users = typeof o.users === 'number' ? Array.from({ length: o.users }, (_, k) => makeGraphUser(k + 1, o.domain)) : o.users;
-  const tokens = new Map<string, { expires: number; roles: string[] }>();
+  const listOf = (v: number | Array<Record<string, unknown>> | undefined, make: (i: number) => Record<string, unknown>) =>
+    typeof v === 'number' ? Array.from({ length: v }, (_, k) => make(k + 1)) : (v ?? []);
+  const users = listOf(o.users, (i) => makeGraphUser(i, o.domain));
+  const managed = listOf(o.managedDevices, (i) => makeManagedDevice(i, o.domain));
+  const apps = new Map(managed.map((d, k) => [String(d.id), makeDetectedApps(k + 1)]));
+  const devices = listOf(o.devices, makeEntraDevice);
+  const sps = [1, 2].map(makeServicePrincipal);
+  const contacts = [1, 2].map(makeOrgContact);
+  const groups = o.groups.map((g, k) => makeGroup(k + 1, g.displayName, { securityEnabled: g.securityEnabled, mail: g.mail }));
+  const typed = (type: string, list: Array<Record<string, unknown>>) => list.map((item) => ({ '@odata.type': type, ...item }));
+  const refs: Record<string, Array<Record<string, unknown>>> = {
+    user: typed('#microsoft.graph.user', users), device: typed('#microsoft.graph.device', devices), group: typed('#microsoft.graph.group', groups),
+    sp: typed('#microsoft.graph.servicePrincipal', sps), contact: typed('#microsoft.graph.orgContact', contacts),
+  };
+  const object = (ref: string) => {
+    const [kind, n] = ref.split(':');
+    const found = refs[kind]?.[Number(n) - 1];
+    if (!found) throw new Error(`fake Graph: no directory object "${ref}"`);
+    return found;
+  };
+  // The default groups name what a default directory has; with fewer users or devices, the missing ones are left out.
+  const lenient = o.groups === DEFAULT_GROUPS;
+  const resolve = (names: string[]) => names.filter((r) => !lenient || existing(r)).map(object);
+  const existing = (ref: string) => {
+    const [kind, n] = ref.split(':');
+    return refs[kind]?.[Number(n) - 1] !== undefined;
+  };
+  const membersOf = new Map(groups.map((g, k) => [String(g.id), resolve(o.groups[k].members)]));
+  const ownersOf = new Map(devices.map((d, k) => [String(d.id), (o.owners?.[k + 1] ?? (users[k] ? [`user:${k + 1}`] : [])).map(object)]));
+
   let throttle = { count: 0, retryAfter: undefined as number | undefined, after: 0 };
   let expireAfterPages = -1;
+  const failures: Array<{ path: RegExp; status: number; times: number }> = [];
   const pages: FakeGraph['pages'] = [];
   let server: TestServer;
+  const tokenEndpoint = new FakeTokenEndpoint(
+    { tenantId: o.tenantId, domain: o.domain, clientId: o.clientId, clientSecret: o.clientSecret, certificates: o.certificates, permissions: o.permissions, tokenLifetimeSec: o.tokenLifetimeSec, resource: o.resource },
+    () => server.url,
+  );
 
   const fake = {
-    tokensIssued: 0,
     pages,
+    assertions: tokenEndpoint.assertions,
     user: (i: number) => users[i - 1],
+    managedDevice: (i: number) => managed[i - 1],
+    detectedApps: (i: number) => apps.get(String(managed[i - 1].id)) ?? [],
+    device: (i: number) => devices[i - 1],
+    group: (i: number) => groups[i - 1],
+    object,
     throttle: (count: number, t: { retryAfterSec?: number; afterPages?: number } = {}) =>
       void (throttle = { count, retryAfter: t.retryAfterSec, after: t.afterPages ?? 0 }),
     expireTokensAfterPages: (n: number) => void (expireAfterPages = n),
+    fail: (path: RegExp, f: { status?: number; times?: number } = {}) => void failures.push({ path, status: f.status ?? 500, times: f.times ?? Infinity }),
   };
 
-  const token = (req: RecordedRequest): TestResponse => {
-    const tenant = decodeURIComponent(req.path.split('/')[1]);
-    if (tenant !== o.tenantId && tenant !== o.domain) {
-      return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
-    }
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
-    }
-    const form = new URLSearchParams(req.body);
-    if (form.get('grant_type') !== 'client_credentials') {
-      return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
-    }
-    const clientId = form.get('client_id') ?? '';
-    if (clientId !== o.clientId) {
-      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${o.domain}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
-    }
-    const scope = form.get('scope') ?? '';
-    if (!scope.endsWith('/.default')) {
-      return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
-    }
-    if (scope !== `${o.resource}/.default`) {
-      return aadError(400, 'invalid_resource', 500011, `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${o.domain}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
-    }
-    const secret = form.get('client_secret');
-    if (!secret) return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-    if (secret !== o.clientSecret) {
-      return aadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${o.clientId}'.`);
-    }
-    const access = randomBytes(32).toString('base64url');
-    tokens.set(access, { expires: Date.now() + o.tokenLifetimeSec * 1000, roles: o.permissions });
-    fake.tokensIssued++;
-    return { json: { token_type: 'Bearer', expires_in: o.tokenLifetimeSec, ext_expires_in: o.tokenLifetimeSec, access_token: access } };
-  };
-
-  const listUsers = (req: RecordedRequest): TestResponse => {
-    const answer = (r: TestResponse) => (pages.push({ query: req.query, status: r.status ?? 200 }), r);
+  /** What every Graph request goes through: the token, the permission, throttling, injected failures. */
+  const gate = (req: RecordedRequest, permissions: readonly string[], style: Style): { refused: TestResponse } | { roles: string[] } => {
     const header = String(req.headers.authorization ?? '');
-    if (!header.startsWith('Bearer ')) return answer(graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.'));
-    const info = tokens.get(header.slice(7));
-    if (!info) return answer(graphError(401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217'));
-    if (info.expires <= Date.now()) return answer(graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'));
-    if (!info.roles.some((r) => READ_USERS.includes(r))) return answer(graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+    if (!header.startsWith('Bearer ')) return { refused: graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.') };
+    const info = tokenEndpoint.tokens.get(header.slice(7));
+    if (!info) return { refused: graphError(401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217') };
+    if (info.expires <= Date.now()) return { refused: graphError(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.') };
+    if (!info.roles.some((r) => permissions.includes(r))) {
+      return {
+        refused: style === 'intune'
+          ? intuneError(403, 'Forbidden', `Application is not authorized to perform this operation. Application must have one of the following scopes: ${permissions.join(', ')}`)
+          : graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+      };
+    }
     if (throttle.count > 0 && throttle.after === 0) {
       throttle.count--;
-      const retry: Record<string, string> = throttle.retryAfter === undefined ? {} : { 'Retry-After': String(throttle.retryAfter) };
-      return answer(graphError(429, 'TooManyRequests', 'Too many requests', retry));
+      const headers: Record<string, string> = throttle.retryAfter === undefined ? {} : { 'Retry-After': String(throttle.retryAfter) };
+      if (style === 'directory') Object.assign(headers, { 'x-ms-throttle-scope': `Tenant_Application/ReadOnly/${o.tenantId}/${o.clientId}`, 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' });
+      return { refused: graphError(429, 'TooManyRequests', 'Too many requests', headers) };
     }
-    const top = req.query.$top === undefined ? 100 : Number(req.query.$top);
-    if (!Number.isInteger(top) || top < 1 || top > 999) {
-      return answer(graphError(400, 'Request_BadRequest', `Invalid page size specified: '${req.query.$top}'. Must be between 1 and 999 inclusive.`));
+    const failure = failures.find((f) => f.times > 0 && f.path.test(req.path));
+    if (failure) {
+      failure.times--;
+      if (failure.status === 404) {
+        return { refused: style === 'intune' ? intuneError(404, 'ResourceNotFound', 'Resource not found') : graphError(404, 'Request_ResourceNotFound', `Resource '${req.path.split('/')[3]}' does not exist or one of its queried reference-property objects are not present.`) };
+      }
+      return { refused: graphError(failure.status, 'UnknownError', '') };
     }
-    const select = req.query.$select === undefined ? DEFAULT_PROPERTIES : req.query.$select.split(',').map((p) => p.trim());
-    const unknown = select.find((p) => !GRAPH_USER_PROPERTIES.includes(p) && !(p.startsWith('extension_') && users.some((u) => p in u)));
-    if (unknown !== undefined) {
-      return answer(graphError(400, 'Request_BadRequest', `Could not find a property named '${unknown}' on type 'Microsoft.DirectoryServices.User'.`));
+    return { roles: info.roles };
+  };
+
+  /** A successful answer counts towards throttle({ afterPages }) and expireTokensAfterPages. */
+  const served = (body: unknown): TestResponse => {
+    if (expireAfterPages > 0 && --expireAfterPages === 0) tokenEndpoint.tokens.clear();
+    if (throttle.after > 0) throttle.after--;
+    return { json: body };
+  };
+
+  const record = (req: RecordedRequest, r: TestResponse) => (pages.push({ path: req.path, query: req.query, status: r.status ?? 200 }), r);
+
+  /** $select: the listed properties (an unknown one is a 400 naming it), or the defaults. */
+  const selected = (req: RecordedRequest, l: Pick<Listing, 'style' | 'selectable' | 'defaults' | 'typeName'>): string[] | TestResponse => {
+    const select = req.query.$select === undefined ? [...l.defaults] : req.query.$select.split(',').map((p) => p.trim());
+    const unknown = select.find((p) => !l.selectable(p));
+    if (unknown === undefined) return select;
+    return l.style === 'intune'
+      ? graphError(400, 'BadRequest', `Could not find a property named '${unknown}' on type '${l.typeName}'.`)
+      : graphError(400, 'Request_BadRequest', `Could not find a property named '${unknown}' on type '${l.typeName}'.`);
+  };
+
+  const list = (req: RecordedRequest, l: Listing, permissions: readonly string[]): TestResponse => {
+    const gated = gate(req, permissions, l.style);
+    if ('refused' in gated) return gated.refused;
+    const top = req.query.$top === undefined ? l.defaultTop : Number(req.query.$top);
+    if (!Number.isInteger(top) || top < 1 || top > l.maxTop) {
+      return graphError(400, l.style === 'intune' ? 'BadRequest' : 'Request_BadRequest', `Invalid page size specified: '${req.query.$top}'. Must be between 1 and ${l.maxTop} inclusive.`);
+    }
+    const select = selected(req, l);
+    if (!Array.isArray(select)) return select;
+    const advanced = String(req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
+    if (req.query.$count !== undefined && l.style === 'directory' && !advanced) {
+      return graphError(400, 'Request_BadRequest', '$count is not currently supported without the ConsistencyLevel header set to eventual.');
+    }
+    let items = l.items;
+    if (req.query.$filter !== undefined) {
+      const clauses = l.filter ? parseFilter(req.query.$filter) : undefined;
+      if (!clauses) return graphError(400, l.style === 'intune' ? 'BadRequest' : 'Request_UnsupportedQuery', `Invalid filter clause: ${req.query.$filter}`);
+      for (const c of clauses) {
+        if (!l.selectable(c.property)) return graphError(400, 'Request_BadRequest', `Property '${c.property}' does not exist as a declared property or extension property.`);
+        if (l.style === 'intune' && c.advanced) return intuneError(400, 'BadRequest', `The filter on ${c.property} is not supported.`);
+        if (l.style === 'directory' && c.advanced && !(advanced && req.query.$count === 'true')) {
+          return graphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${c.property}' of resource '${l.resourceName}'.`);
+        }
+      }
+      items = items.filter((item) => clauses.every((c) => c.test(item[c.property])));
     }
     const start = req.query.$skiptoken === undefined ? 0 : Number(Buffer.from(req.query.$skiptoken, 'base64url').toString().replace('offset:', ''));
-    const slice = users.slice(start, start + top);
-    const value = slice.map((u) => Object.fromEntries(select.map((p) => [p, u[p] ?? null])));
-    const body: Record<string, unknown> = { '@odata.context': `${server.url}/v1.0/$metadata#users(${select.join(',')})`, value };
-    if (start + top < users.length) {
-      const next = new URLSearchParams({ $top: String(top), ...(req.query.$select ? { $select: req.query.$select } : {}), $skiptoken: Buffer.from(`offset:${start + top}`).toString('base64url') });
-      body['@odata.nextLink'] = `${server.url}/v1.0/users?${next.toString().replace(/%24/g, '$').replace(/%2C/g, ',')}`;
+    const value = items.slice(start, start + top).map((item) => l.view(item, select, gated.roles));
+    const body: Record<string, unknown> = { '@odata.context': `${server.url}/v1.0/$metadata#${l.context}`, value };
+    if (req.query.$count === 'true' && start === 0) body['@odata.count'] = items.length;
+    if (start + top < items.length) {
+      const rest = Object.fromEntries(Object.entries(req.query).filter(([k]) => k !== '$skiptoken'));
+      const next = new URLSearchParams({ ...rest, $skiptoken: Buffer.from(`offset:${start + top}`).toString('base64url') });
+      body['@odata.nextLink'] = `${server.url}${req.path}?${next.toString().replace(/%24/g, '$').replace(/%2C/g, ',')}`;
     }
-    if (expireAfterPages > 0 && --expireAfterPages === 0) tokens.clear();
-    if (throttle.after > 0) throttle.after--;
-    return answer({ json: body });
+    return served(body);
+  };
+
+  const usersListing: Listing = {
+    style: 'directory', items: users, typeName: 'Microsoft.DirectoryServices.User', resourceName: 'User',
+    selectable: (p) => GRAPH_USER_PROPERTIES.includes(p) || (p.startsWith('extension_') && users.some((u) => p in u)),
+    defaults: DEFAULT_PROPERTIES, view: plain, maxTop: 999, defaultTop: 100, context: 'users', filter: true,
+  };
+  const managedListing: Listing = {
+    style: 'intune', items: managed, typeName: 'microsoft.graph.managedDevice', resourceName: 'managedDevice',
+    selectable: (p) => MANAGED_DEVICE_PROPERTIES.includes(p), defaults: MANAGED_DEVICE_PROPERTIES,
+    // A list returns the detail-only properties at their defaults, selected or not.
+    view: (item, select) => Object.fromEntries(select.map((p) => [p, p in MANAGED_DEVICE_DETAIL_PROPERTIES ? MANAGED_DEVICE_DETAIL_PROPERTIES[p] : (item[p] ?? null)])),
+    maxTop: 1000, defaultTop: o.intunePageSize, context: 'deviceManagement/managedDevices', filter: true,
+  };
+  const devicesListing: Listing = {
+    style: 'directory', items: devices, typeName: 'Microsoft.DirectoryServices.Device', resourceName: 'Device',
+    selectable: (p) => DEVICE_PROPERTIES.includes(p), defaults: DEVICE_DEFAULT_PROPERTIES, view: plain,
+    maxTop: 999, defaultTop: 100, context: 'devices', filter: true,
+  };
+  const groupsListing: Listing = {
+    style: 'directory', items: groups, typeName: 'Microsoft.DirectoryServices.Group', resourceName: 'Group',
+    selectable: (p) => GROUP_PROPERTIES.includes(p), defaults: GROUP_DEFAULT_PROPERTIES, view: plain,
+    maxTop: 999, defaultTop: 100, context: 'groups', filter: true,
+  };
+  const directoryObjects = (items: Array<Record<string, unknown>>, context: string): Listing => ({
+    style: 'directory', items, typeName: 'Microsoft.DirectoryServices.DirectoryObject', resourceName: 'DirectoryObject',
+    selectable: (p) => DIRECTORY_OBJECT_PROPERTIES.has(p), defaults: ['id', 'displayName'], view: directoryObject,
+    maxTop: 999, defaultTop: 100, context, filter: false,
+  });
+  /** Members of nested groups too, each object once (the nested groups themselves included), as transitiveMembers lists them. */
+  const transitive = (groupId: string, seen = new Set<string>()): Array<Record<string, unknown>> => {
+    const out: Array<Record<string, unknown>> = [];
+    for (const member of membersOf.get(groupId) ?? []) {
+      const id = String(member.id);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(member);
+      if (member['@odata.type'] === '#microsoft.graph.group') out.push(...transitive(id, seen));
+    }
+    return out;
+  };
+  const notFound = (id: string, style: Style) => (style === 'intune'
+    ? intuneError(404, 'ResourceNotFound', `Resource not found for the segment '${id}'.`)
+    : graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`));
+
+  const route = (req: RecordedRequest): TestResponse => {
+    const p = req.path;
+    let m: RegExpExecArray | null;
+    if (p === '/v1.0/users') return list(req, usersListing, READ_USERS);
+    if (p === '/v1.0/deviceManagement/managedDevices') {
+      if (!o.intune) return intuneError(400, 'BadRequest', 'Request not applicable to target tenant.');
+      return list(req, managedListing, READ_MANAGED_DEVICES);
+    }
+    if ((m = /^\/v1\.0\/deviceManagement\/managedDevices\/([^/]+)$/.exec(p))) {
+      const gated = gate(req, READ_MANAGED_DEVICES, 'intune');
+      if ('refused' in gated) return gated.refused;
+      const select = selected(req, managedListing);
+      if (!Array.isArray(select)) return select;
+      const device = managed.find((d) => d.id === decodeURIComponent(m![1]));
+      return device ? served({ '@odata.context': `${server.url}/v1.0/$metadata#deviceManagement/managedDevices(${select.join(',')})/$entity`, ...plain(device, select) }) : notFound(m[1], 'intune');
+    }
+    if ((m = /^\/beta\/deviceManagement\/managedDevices\/([^/]+)\/detectedApps$/.exec(p))) {
+      const found = apps.get(decodeURIComponent(m[1]));
+      if (!found) {
+        const gated = gate(req, READ_MANAGED_DEVICES, 'intune');
+        return 'refused' in gated ? gated.refused : notFound(m[1], 'intune');
+      }
+      return list(req, {
+        style: 'intune', items: found, typeName: 'microsoft.graph.detectedApp', resourceName: 'detectedApp',
+        selectable: (q) => DETECTED_APP_PROPERTIES.includes(q), defaults: DETECTED_APP_PROPERTIES, view: plain,
+        maxTop: 1000, defaultTop: o.intunePageSize, context: `deviceManagement/managedDevices('${m[1]}')/detectedApps`, filter: false,
+      }, READ_MANAGED_DEVICES);
+    }
+    if (p === '/v1.0/devices') return list(req, devicesListing, READ_DEVICES);
+    if ((m = /^\/v1\.0\/devices\/([^/]+)\/registeredOwners$/.exec(p))) {
+      const owners = ownersOf.get(decodeURIComponent(m[1]));
+      if (!owners) {
+        const gated = gate(req, READ_DEVICES, 'directory');
+        return 'refused' in gated ? gated.refused : notFound(m[1], 'directory');
+      }
+      return list(req, directoryObjects(owners, 'directoryObjects'), READ_DEVICES);
+    }
+    if (p === '/v1.0/groups') return list(req, groupsListing, READ_GROUPS);
+    if ((m = /^\/v1\.0\/groups\/([^/]+)\/(members|transitiveMembers)$/.exec(p))) {
+      const id = decodeURIComponent(m[1]);
+      if (!membersOf.has(id)) {
+        const gated = gate(req, READ_GROUPS, 'directory');
+        return 'refused' in gated ? gated.refused : notFound(id, 'directory');
+      }
+      return list(req, directoryObjects(m[2] === 'members' ? membersOf.get(id)! : transitive(id), 'directoryObjects'), READ_GROUPS);
+    }
+    return graphError(400, 'BadRequest', `Resource not found for the segment '${p.split('/').pop()}'.`);
   };
 
   server = await startTestServer((req) => {
-    if (req.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(req.path)) return token(req);
-    if (req.method === 'GET' && req.path === '/v1.0/users') return listUsers(req);
-    return graphError(400, 'BadRequest', `Resource not found for the segment '${req.path.split('/').pop()}'.`);
+    if (req.method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(req.path)) return tokenEndpoint.handle(req);
+    if (req.method === 'GET') return record(req, route(req));
+    return graphError(405, 'Request_BadRequest', `Method ${req.method} not allowed.`);
   }, { tls: o.tls });
 
-  return Object.assign(fake, {
+  const result = Object.assign(fake, {
     url: server.url,
     tenantId: o.tenantId,
     clientId: o.clientId,
     clientSecret: o.clientSecret,
     requests: server.requests,
+    tokensIssued: 0,
     close: () => server.close(),
   });
+  // Read when asked: tests compare it after the run.
+  Object.defineProperty(result, 'tokensIssued', { get: () => tokenEndpoint.issued });
+  return result;
 }

@@ -4,6 +4,7 @@
  * names, and every other property of the Azure AD Graph JSON in `additional_properties` under its JSON name.
  * Mappings written for it (`user_principal_name`, `additional_properties.jobTitle`) must keep working.
  */
+import { PROPERTY_NAME, selectFor } from '../msgraph/index.js';
 import type { RawRecord } from '../types.js';
 
 /** Each snake_case attribute of the SDK model and the Microsoft Graph v1.0 property it now comes from. */
@@ -53,18 +54,16 @@ const SIGN_IN_NAME_TYPES = new Set(['emailAddress', 'userName']);
 
 const MODELLED = new Set(MODEL_FIELDS.map(([, graph]) => graph));
 const OLD_NAMES = new Map(RENAMED.map(([old, graph]) => [old, graph]));
-/** What Graph returns for a property name: letters, digits, underscores (directory extensions: extension_<app>_<name>). */
-const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
 /** The `$select` list: what the old record had, plus the Graph properties named by mappings of additional_properties. */
 export function graphSelect(fields: readonly string[]): string[] {
-  const wanted = new Set<string>([...MODEL_FIELDS.map(([, graph]) => graph), 'identities', ...RENAMED.map(([, graph]) => graph), ...SAME_NAME]);
-  for (const field of fields) {
-    const name = additionalName(field);
-    if (name === undefined) continue;
-    wanted.add(OLD_NAMES.get(name) ?? name);
-  }
-  return [...wanted];
+  return selectFor({
+    base: [...MODEL_FIELDS.map(([, graph]) => graph), 'identities', ...RENAMED.map(([, graph]) => graph), ...SAME_NAME],
+    fields,
+    property: (field) => {
+      const name = additionalName(field);
+      return name === undefined ? undefined : (OLD_NAMES.get(name) ?? name);
+    },
+  });
 }
 
 /** `additional_properties.extension_abc_costCenter.x` -> `extension_abc_costCenter`; undefined for any other path. */
