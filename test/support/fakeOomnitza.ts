@@ -34,6 +34,11 @@ export interface FakeOomnitzaOptions {
   countOnly?: boolean;
   /** With `login`: each login issues its own session token, which ends after this many accepted bulk requests. */
   sessionBulks?: number;
+  /**
+   * An Oomnitza that accepts the connection and never answers: after this many accepted bulk requests, every further
+   * bulk request is read (and logged) but gets no response, until the client gives up or the fake closes.
+   */
+  stallBulksAfter?: number;
 }
 
 export interface FakeOomnitza {
@@ -46,6 +51,8 @@ export interface FakeOomnitza {
   logins: number;
   finalized: string[];
   recordCount: number;
+  /** Bulk requests read and left unanswered (`stallBulksAfter`). */
+  stalledBulks: number;
   canceled: Set<string>;
   /** The next `count` bulk requests answer `status` (with Retry-After when given). */
   failBulk(status: number, count?: number, retryAfter?: string): void;
@@ -67,6 +74,7 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     bulkCount: 0,
     canceled: new Set<string>(),
     logins: 0,
+    stalledBulks: 0,
   };
   const sessions = new Map<string, number>();
 
@@ -115,6 +123,11 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
         const missing = BULK_KEYS.filter((k) => !(k in payload));
         if (missing.length || !Array.isArray(payload.records)) return send(res, 400, { error: `Missing keys: ${missing.join(', ')}` });
         if (!['assets', 'users'].includes(payload.data_type)) return send(res, 400, { error: `Unknown data_type ${payload.data_type}` });
+        if (opts.stallBulksAfter !== undefined && state.bulkCount >= opts.stallBulksAfter) {
+          // Never answered: the socket stays open until the client aborts it or close() ends every connection.
+          state.stalledBulks++;
+          return;
+        }
         if (opts.bulkLatencyMs) await new Promise((r) => setTimeout(r, opts.bulkLatencyMs));
         const failure = failures.shift();
         if (failure) {
@@ -160,6 +173,9 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     },
     get logins() {
       return state.logins;
+    },
+    get stalledBulks() {
+      return state.stalledBulks;
     },
     failBulk(status, count = 1, retryAfter) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter });
