@@ -14,13 +14,16 @@ import { upload } from './upload.js';
 const EXIT_CONFIG = 2;
 const EXIT_BUG = 70;
 
-/** Ctrl-C / SIGTERM: the first stops reading and lets in-flight batches finish; the second exits at once. */
-function stopSignal(): AbortSignal {
+/**
+ * Ctrl-C / SIGTERM: the first stops the run (`what` says how); the second exits at once. The signal's reason names
+ * the signal, so that what is not sent is reported as "stopped early: SIGTERM".
+ */
+function stopSignal(what = 'finishing batches in flight, then stopping'): AbortSignal {
   const controller = new AbortController();
   const onSignal = (name: string) => {
     if (controller.signal.aborted) process.exit(130);
-    getLogger('connector').warn(`${name} received: finishing batches in flight, then stopping (press again to quit now)`);
-    controller.abort();
+    getLogger('connector').warn(`${name} received: ${what} (press again to quit now)`);
+    controller.abort(new ConnectorError(name));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -63,7 +66,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       prepare(opts);
-      run(upload(sections, opts, stopSignal()));
+      run(upload(sections, opts, stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping')));
     });
 
   addCommonOptions(program.command('test'))

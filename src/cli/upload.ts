@@ -6,7 +6,7 @@ import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pip
 import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
 import { printSummaries, type SectionStats } from '../pipeline/summary.js';
-import { syncSection } from '../pipeline/syncSection.js';
+import { stopCause, syncSection } from '../pipeline/syncSection.js';
 import type { CommonOptions } from './options.js';
 
 const log = getLogger('connector');
@@ -31,8 +31,16 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
 
   const results: SectionStats[] = [];
   for (const rt of runtimes) {
-    if (signal.aborted) break;
     const { stats } = rt;
+    if (signal.aborted) {
+      // Named in the summary, so that the admin sees which sections the stop left out.
+      stats.canceled = true;
+      stats.stoppedBecause = `${stopCause(signal)}, before the section started`;
+      stats.finish();
+      await rt.close();
+      results.push(stats);
+      continue;
+    }
     try {
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
       await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), runOptions(opts, signal));

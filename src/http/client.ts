@@ -109,7 +109,7 @@ export class HttpClient implements HttpClientLike {
         // are followed by request() below, which decides what crosses to another origin.
         dispatcher: new EnvHttpProxyAgent({
           connections: options.connections ?? DEFAULT_CONNECTIONS,
-          connect: tls,
+          connect: options.connectTimeoutMs ? { ...tls, timeout: options.connectTimeoutMs } : tls,
           requestTls: tls,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,

@@ -105,6 +105,8 @@ export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {
   baseUrl?: string;
   /** Per request: connect + headers + body. Default 60 s. */
   timeoutMs?: number;
+  /** Longest wait for a connection to open (within timeoutMs). Default undici's, 10 s. */
+  connectTimeoutMs?: number;
   /** Max sockets per origin; default 16. */
   connections?: number;
   clock?: Clock;

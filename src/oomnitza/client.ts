@@ -24,7 +24,18 @@ export interface BulkPayload {
   connector_name: string;
 }
 
+/** How a run uses the client's pushes ([oomnitza] stop_after_timeouts, stop_grace). */
+export interface PushLimits {
+  /** Batches in a row without an answer (timed out, no connection) after which a run stops sending. */
+  stopAfterTimeouts: number;
+  /** After a stop signal: how long pushes in flight and the finalize may still take. */
+  stopGraceMs: number;
+  /** The request limits in effect, for messages ("timeout = 60 s, retries = 5"). */
+  describe: string;
+}
+
 export class OomnitzaClient {
+  readonly pushLimits: PushLimits;
   private readonly http: HttpClient;
   private readonly base: string;
   private readonly token: string;
@@ -35,6 +46,11 @@ export class OomnitzaClient {
     log: Logger,
     options: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'connections'>> = {},
   ) {
+    this.pushLimits = {
+      stopAfterTimeouts: settings.stop_after_timeouts,
+      stopGraceMs: settings.stop_grace * 1000,
+      describe: `timeout = ${settings.timeout} s, retries = ${settings.retries}`,
+    };
     this.base = settings.url.replace(/\/+$/, '');
     this.token = settings.api_token;
     this.auth = this.token ? tokenHeader('Authorization2', this.token) : this.login(settings);
@@ -49,7 +65,10 @@ export class OomnitzaClient {
       log,
       auth: this.auth,
       headers: { Accept: 'application/json' },
+      timeoutMs: settings.timeout * 1000,
+      connectTimeoutMs: settings.connect_timeout * 1000,
       ...options,
+      retry: { retries: settings.retries, ...options.retry },
     });
   }
 
@@ -102,16 +121,17 @@ export class OomnitzaClient {
     await this.http.request('POST', `${this.base}/api/v3/bulk`, { json: payload, signal });
   }
 
-  async finalize(portion: string): Promise<void> {
-    await this.http.request('POST', `${this.base}/api/v3/bulk/${encodeURIComponent(portion)}/finalize`, { json: {} });
+  async finalize(portion: string, signal?: AbortSignal): Promise<void> {
+    await this.http.request('POST', `${this.base}/api/v3/bulk/${encodeURIComponent(portion)}/finalize`, { json: {}, signal });
   }
 
   /** True when an admin canceled the run in Oomnitza. Older instances answer 404: never canceled. */
-  async isCanceled(portion: string): Promise<boolean> {
+  async isCanceled(portion: string, signal?: AbortSignal): Promise<boolean> {
     try {
       const res = await this.http.request('GET', `${this.base}/api/v3/bulk/${encodeURIComponent(portion)}`, {
         acceptStatus: [404, 405],
-        retry: { retries: 1 },
+        retry: { retries: Math.min(1, this.settings.retries) },
+        signal,
       });
       if (res.status >= 400 || !res.text.trim()) return false;
       return res.json<{ canceled?: boolean }>().canceled === true;

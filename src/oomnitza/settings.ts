@@ -11,6 +11,29 @@ export const oomnitzaSettings = {
   verify_ssl: commonSettings.verify_ssl,
   cacert_file: commonSettings.cacert_file,
   ssl_protocol: commonSettings.ssl_protocol,
+  // An Oomnitza that accepts connections and never answers must not hold a nightly run for hours: each request
+  // is bounded (timeout, retries), the run stops sending after a few pushes in a row got no answer, and a stop
+  // signal gives the pushes in flight a bounded time.
+  timeout: setting.int({
+    default: 60, min: 1, max: 3600,
+    description: 'Seconds one request to Oomnitza may take (connect, send, answer) before it counts as timed out and is tried again.',
+  }),
+  connect_timeout: setting.int({
+    default: 10, min: 1, max: 600,
+    description: 'Seconds to wait for a connection to Oomnitza to open (within timeout).',
+  }),
+  retries: setting.int({
+    default: 5, min: 0, max: 20,
+    description: 'Times a request that timed out, could not connect or got HTTP 5xx is tried again, with backoff.',
+  }),
+  stop_after_timeouts: setting.int({
+    default: 3, min: 1, max: 1000,
+    description: 'After this many batches in a row got no answer from Oomnitza (timed out or could not connect, after their retries), the section stops sending; the records not sent are reported as failed.',
+  }),
+  stop_grace: setting.int({
+    default: 10, min: 0, max: 300,
+    description: 'Seconds the batches in flight (and the finalize) may still take after SIGTERM or Ctrl-C; then they are aborted and reported as not delivered.',
+  }),
   vault_backend: commonSettings.vault_backend,
   vault_keys: commonSettings.vault_keys,
   vault_alias: commonSettings.vault_alias,

@@ -35,6 +35,10 @@ export class SectionStats {
   /** A failure of the whole section (authentication, unreachable source): set when the run stopped early. */
   fatal?: string;
   canceled = false;
+  /** Why the run stopped early when no failure of the section says it (a stop signal, an admin's cancel). */
+  stoppedBecause?: string;
+  /** Of `failed`: records read but not delivered because the run's stop signal cut it short (never sent, or aborted in flight). */
+  notSent = 0;
   readonly failures: Problem[] = [];
   readonly skips: Problem[] = [];
   readonly converterProblems: Problem[] = [];
@@ -90,7 +94,7 @@ export class SectionStats {
       `${verb} ${this.pushed}, failed ${this.failed}, ` +
       (this.converterErrors ? `converter errors ${this.converterErrors}, ` : '') +
       `${s.toFixed(1)} s, ${rate} records/s` +
-      (this.canceled ? ' (stopped early)' : '') +
+      (this.canceled ? ` (stopped early${this.stoppedBecause ? `: ${escapeForLog(this.stoppedBecause, MAX_REASON)}` : ''})` : '') +
       (this.fatal ? ` - FAILED: ${escapeForLog(this.fatal, MAX_REASON)}` : '')
     );
   }

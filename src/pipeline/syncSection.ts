@@ -6,10 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { errorMessage, PermanentError } from '../errors.js';
+import { ConnectorError, errorMessage, PermanentError } from '../errors.js';
+import { HttpError } from '../http/httpError.js';
 import { redactor, type Logger } from '../logging.js';
-import type { BulkPayload } from '../oomnitza/client.js';
+import type { BulkPayload, PushLimits } from '../oomnitza/client.js';
+import { oomnitzaSettings } from '../oomnitza/settings.js';
 import type { RawRecord } from '../records.js';
+import { CircuitBreaker } from './circuitBreaker.js';
 import type { PreparedSection } from './prepareSection.js';
 import { batchName, recordName, refOf, type NumberedPayload } from './recordName.js';
 import { SectionStats } from './summary.js';
@@ -21,7 +24,11 @@ export interface RunOptions {
   /** Stop after this many records (--record-count). */
   recordCount?: number;
   workers: number;
-  /** Aborted on Ctrl-C: stop reading, finish in-flight batches, finalize. */
+  /**
+   * Aborted on SIGTERM / Ctrl-C (its reason names the signal): stop reading and send no further batch; the batches in
+   * flight and the finalize get the client's stop grace ([oomnitza] stop_grace), then are aborted. Every record read
+   * and not delivered is failed with the reason and counted in `notSent`.
+   */
   signal: AbortSignal;
   /** Where --testmode prints payloads (stdout). */
   print: (text: string) => void;
@@ -49,6 +56,18 @@ const YIELD_EVERY = 100;
 const CANCEL_CHECK_MS = 10_000;
 /** 400/422 on a batch: resend its records one by one so only the bad ones fail. */
 const ISOLATE_STATUSES = new Set([400, 422]);
+/** Without an Oomnitza client (in testmode nothing is sent): the defaults of [oomnitza] stop_after_timeouts and stop_grace. */
+const DEFAULT_LIMITS: PushLimits = {
+  stopAfterTimeouts: oomnitzaSettings.stop_after_timeouts.default,
+  stopGraceMs: oomnitzaSettings.stop_grace.default * 1000,
+  describe: '',
+};
+
+/** What stopped a run, as its signal's reason says ("SIGTERM"); an abort without a reason is just "stopped". */
+export function stopCause(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the run was stopped';
+}
 
 export async function syncSection(run: SectionRun, records: AsyncIterable<RawRecord>, opts: RunOptions): Promise<SectionStats> {
   const { section, stats, log } = run;
@@ -75,8 +94,38 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   let outBatch: NumberedPayload[] = [];
   let batchNo = 0;
   const inFlight = new Set<Promise<void>>();
+  /** Set when no further batch may be sent: Oomnitza refused the credentials, or stopped answering (the breaker). */
   let stopReason: string | undefined;
   let tooLarge: true | undefined;
+  const limits = run.oomnitza?.pushLimits ?? DEFAULT_LIMITS;
+  const breaker = new CircuitBreaker(limits.stopAfterTimeouts);
+  // Aborts the pushes in flight and the finalize: when the breaker opens, or when the grace after a stop signal ran
+  // out. Without it a push to an Oomnitza that never answers would hold the stop for timeout x retries.
+  const abortPushes = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  /**
+   * Batches waiting for a pool slot: woken when a push ends or the stop signal comes (then they are not sent). A set
+   * of one-shot wakers rather than racing one long-lived promise, which would keep a reaction per wait until the end.
+   */
+  const waitingForSlot = new Set<() => void>();
+  const wakeWaiting = () => {
+    for (const wake of waitingForSlot) wake();
+    waitingForSlot.clear();
+  };
+  const onStop = () => {
+    wakeWaiting();
+    graceTimer = setTimeout(() => abortPushes.abort(new ConnectorError(
+      `stopped early: ${stopCause(opts.signal)}, and [oomnitza] stop_grace (${limits.stopGraceMs / 1000} s) ran out before Oomnitza answered`,
+    )), limits.stopGraceMs);
+  };
+  if (opts.signal.aborted) onStop();
+  else opts.signal.addEventListener('abort', onStop, { once: true });
+  /** Why no further batch may be sent, if none may. */
+  const notSending = (): string | undefined => stopReason ?? (opts.signal.aborted ? `stopped early: ${stopCause(opts.signal)}` : undefined);
+  /** Records read and not delivered because of the stop signal (not of a refusal or the breaker: those are failures of Oomnitza). */
+  const countNotSent = (n: number) => {
+    if (opts.signal.aborted && !stopReason) stats.notSent += n;
+  };
   let lastCancelCheck = Date.now();
   let seen = 0;
 
@@ -93,10 +142,13 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   });
 
   const push = async (batch: NumberedPayload[]): Promise<void> => {
-    // Once Oomnitza refused the credentials every further request is doomed (and hammers the account lockout):
-    // batches queued behind the refusal are failed with its cause instead of being sent.
-    if (stopReason) {
-      stats.fail(batchName(batch, syncFields), `not sent: ${stopReason}`, batch.length);
+    // Once Oomnitza refused the credentials every further request is doomed (and hammers the account lockout); once
+    // it stopped answering every further one costs timeout x retries; after a stop signal nothing new is started.
+    // The batches queued behind are failed with the cause instead of being sent.
+    const unsent = notSending();
+    if (unsent) {
+      stats.fail(batchName(batch, syncFields), `not sent: ${unsent}`, batch.length);
+      countNotSent(batch.length);
       return;
     }
     const payload = payloadFor(batch);
@@ -107,9 +159,22 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       return;
     }
     try {
-      await run.oomnitza!.pushBulk(payload);
+      await run.oomnitza!.pushBulk(payload, abortPushes.signal);
+      breaker.answered();
       stats.pushed += batch.length;
     } catch (err) {
+      if (!(err instanceof HttpError) && (abortPushes.signal.aborted || opts.signal.aborted)) {
+        // Cut short by us (the breaker, the stop grace, serve's stop): Oomnitza may or may not have the batch.
+        const reason: unknown = abortPushes.signal.aborted ? abortPushes.signal.reason : opts.signal.reason;
+        stats.fail(batchName(batch, syncFields), `not delivered: ${errorMessage(reason)}`, batch.length);
+        countNotSent(batch.length);
+        return;
+      }
+      if (breaker.failed(err, 'batches')) {
+        stopReason ??= `Oomnitza stopped answering (${limits.describe}, stop_after_timeouts = ${breaker.threshold}): ${breaker.reason}`;
+        log.error(`${stopReason}; sending no further batch, the records not sent are reported as failed`);
+        abortPushes.abort(new ConnectorError(`aborted in flight: ${stopReason}`));
+      }
       const status = (err as { status?: number }).status;
       if (status === 413 && batch.length > 1) {
         // The server's body-size limit: halve until the parts fit, so a limit never fails the whole sync.
@@ -132,9 +197,14 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   };
 
   const dispatch = async (batch: NumberedPayload[]) => {
+    // Nothing more is sent: fail the batch now rather than wait for a slot behind pushes that may be hanging.
+    if (notSending()) return push(batch);
     // Back-pressure: never more than `workers` batches in flight.
-    while (inFlight.size >= opts.workers) await Promise.race(inFlight);
-    const p = push(batch).finally(() => inFlight.delete(p));
+    while (inFlight.size >= opts.workers && !notSending()) await new Promise<void>((resolve) => waitingForSlot.add(resolve));
+    const p = push(batch).finally(() => {
+      inFlight.delete(p);
+      wakeWaiting();
+    });
     inFlight.add(p);
   };
 
@@ -195,45 +265,61 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
         chunk = [];
       }
       if (opts.recordCount !== undefined && seen >= opts.recordCount) break;
-      if (opts.signal.aborted) {
-        stats.canceled = true;
-        break;
-      }
+      if (opts.signal.aborted) break;
       if (stopReason) break;
       if (!testmode && Date.now() - lastCancelCheck > (opts.cancelCheckMs ?? CANCEL_CHECK_MS)) {
         lastCancelCheck = Date.now();
-        if (await run.oomnitza!.isCanceled(portion)) {
+        if (await run.oomnitza!.isCanceled(portion, AbortSignal.any([opts.signal, abortPushes.signal]))) {
           log.warn('the run was canceled in Oomnitza; stopping');
           stats.canceled = true;
+          stats.stoppedBecause = 'canceled in Oomnitza';
           break;
         }
       }
     }
   } catch (err) {
-    stats.fatal = `reading from the source failed: ${errorMessage(err)}`;
+    // A source interrupted by the stop signal did not fail: the run was stopped.
+    if (!opts.signal.aborted) stats.fatal = `reading from the source failed: ${errorMessage(err)}`;
   }
   try {
-    if (!stopReason) await processChunk(chunk, chunkStart);
+    if (!notSending()) await processChunk(chunk, chunkStart);
     await Promise.all(pending);
-    if (!stopReason && outBatch.length) await dispatch(outBatch);
+    if (!notSending() && outBatch.length) await dispatch(outBatch);
     outBatch = [];
   } catch (err) {
     stats.fatal ??= `processing failed: ${errorMessage(err)}`;
   }
   await Promise.all(inFlight);
-  if (stopReason) stats.fatal ??= stopReason;
+  if (stopReason) {
+    stats.fatal ??= stopReason;
+    stats.canceled = true;
+  }
+  if (opts.signal.aborted) {
+    stats.canceled = true;
+    stats.stoppedBecause ??= stopCause(opts.signal);
+  }
   checkRecordCount(stats, section.common.min_records, log, opts.recordCount !== undefined);
   // Records neither pushed nor accounted for (e.g. lost when the section stopped) are failures, not silence.
   const unaccounted = stats.pulled - stats.filtered - stats.skipped - stats.pushed - (stats.failed - sourceFailures(stats));
-  if (unaccounted > 0) stats.fail(`${unaccounted} record(s) not sent`, stats.fatal ?? 'the section stopped before these records were sent', unaccounted);
+  if (unaccounted > 0) {
+    const unsent = notSending();
+    stats.fail(`${unaccounted} record(s) not sent`, unsent ? `not sent: ${unsent}` : stats.fatal ?? 'the section stopped before these records were sent', unaccounted);
+    countNotSent(unaccounted);
+  }
 
   if (!testmode && run.oomnitza && !stopReason) {
-    try {
-      await run.oomnitza.finalize(portion);
-    } catch (err) {
-      stats.fatal ??= `finalizing portion ${portion} failed: ${errorMessage(err)}`;
+    if (abortPushes.signal.aborted) {
+      stats.fatal ??= `portion ${portion} was not finalized: ${errorMessage(abortPushes.signal.reason)}`;
+    } else {
+      try {
+        await run.oomnitza.finalize(portion, abortPushes.signal);
+      } catch (err) {
+        stats.fatal ??= `finalizing portion ${portion} failed: ${errorMessage(err)}`;
+      }
     }
   }
+  clearTimeout(graceTimer);
+  opts.signal.removeEventListener('abort', onStop);
   log.debug(`portion ${portion}: ${batchNo} batch(es)`);
   stats.finish();
   return stats;

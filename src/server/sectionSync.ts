@@ -169,11 +169,9 @@ export class SectionSync {
     const { section } = this.prepared;
     const stats = new SectionStats(section.name);
     for (const f of failures) stats.sourceFail(f.id, f.reason);
-    const aborted = new Set<unknown>();
-    const oomnitza = this.oomnitza && countingAborted(this.oomnitza, this.stop, aborted);
     this.flushing = fetched;
     try {
-      if (fetched.length) await syncSection({ ...this.prepared, oomnitza, stats }, iterate(fetched.map((f) => f.record)), this.runOpts);
+      if (fetched.length) await syncSection({ ...this.prepared, oomnitza: this.oomnitza, stats }, iterate(fetched.map((f) => f.record)), this.runOpts);
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {
@@ -183,7 +181,8 @@ export class SectionSync {
     // A stopping run reads no further (syncSection ends at the signal): the rest of the portion was not sent.
     const unread = fetched.length - Math.min(stats.pulled, fetched.length);
     if (unread > 0) stats.fail('not sent', 'the server stopped (--drain-timeout) before these were sent', unread);
-    const abortedRecords = countRecords(aborted);
+    // Records read whose push the stop cut short or never started (syncSection counts them in stats.notSent).
+    const abortedRecords = stats.notSent;
     const notSent = unread + abortedRecords;
     // Named exactly: the unread tail, and the records read when every one of them was in a push cut short.
     const read = fetched.slice(0, fetched.length - unread);
@@ -237,24 +236,3 @@ function stoppable(client: OomnitzaClient, signal: AbortSignal): OomnitzaClient 
   }) as OomnitzaClient;
 }
 
-/** The client, noting in `aborted` every payload whose push the stop cut short. */
-function countingAborted(client: OomnitzaClient, signal: AbortSignal, aborted: Set<unknown>): OomnitzaClient {
-  return Object.create(client, {
-    pushBulk: {
-      value: async (payload: Parameters<OomnitzaClient['pushBulk']>[0], own?: AbortSignal) => {
-        try {
-          await client.pushBulk(payload, own);
-        } catch (err) {
-          if (signal.aborted) aborted.add(payload);
-          throw err;
-        }
-      },
-    },
-  }) as OomnitzaClient;
-}
-
-function countRecords(payloads: Set<unknown>): number {
-  let n = 0;
-  for (const p of payloads) n += (p as { records: unknown[] }).records.length;
-  return n;
-}

@@ -39,6 +39,11 @@ export interface FakeOomnitzaOptions {
    * (`status`, default 400), naming the first such record, as Oomnitza refuses a batch with an invalid record.
    */
   rejectRecords?: { field: string; values: unknown[]; status?: number };
+  /**
+   * An Oomnitza that accepts the connection and never answers: after this many accepted bulk requests, every further
+   * bulk request is read (and logged) but gets no response, until the client gives up or the fake closes.
+   */
+  stallBulksAfter?: number;
 }
 
 export interface FakeOomnitza {
@@ -51,6 +56,8 @@ export interface FakeOomnitza {
   logins: number;
   finalized: string[];
   recordCount: number;
+  /** Bulk requests read and left unanswered (`stallBulksAfter`). */
+  stalledBulks: number;
   canceled: Set<string>;
   /** The next `count` bulk requests answer `status` (with Retry-After when given). */
   failBulk(status: number, count?: number, retryAfter?: string): void;
@@ -72,6 +79,7 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     bulkCount: 0,
     canceled: new Set<string>(),
     logins: 0,
+    stalledBulks: 0,
   };
   const sessions = new Map<string, number>();
 
@@ -120,6 +128,11 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
         const missing = BULK_KEYS.filter((k) => !(k in payload));
         if (missing.length || !Array.isArray(payload.records)) return send(res, 400, { error: `Missing keys: ${missing.join(', ')}` });
         if (!['assets', 'users'].includes(payload.data_type)) return send(res, 400, { error: `Unknown data_type ${payload.data_type}` });
+        if (opts.stallBulksAfter !== undefined && state.bulkCount >= opts.stallBulksAfter) {
+          // Never answered: the socket stays open until the client aborts it or close() ends every connection.
+          state.stalledBulks++;
+          return;
+        }
         if (opts.bulkLatencyMs) await new Promise((r) => setTimeout(r, opts.bulkLatencyMs));
         const failure = failures.shift();
         if (failure) {
@@ -170,6 +183,9 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
     },
     get logins() {
       return state.logins;
+    },
+    get stalledBulks() {
+      return state.stalledBulks;
     },
     failBulk(status, count = 1, retryAfter) {
       for (let i = 0; i < count; i++) failures.push({ status, retryAfter });
