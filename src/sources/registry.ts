@@ -6,6 +6,7 @@ import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
+import { jsonAssets, jsonUsers } from './json/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -20,6 +21,8 @@ export const sources: Record<string, SourcePlugin<any>> = {
   casper,
   csv_assets: csvAssets,
   csv_users: csvUsers,
+  json_assets: jsonAssets,
+  json_users: jsonUsers,
   ldap,
   ldap_assets: ldapAssets,
   okta,
