@@ -2,6 +2,7 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { awx } from './awx/index.js';
 import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
@@ -16,6 +17,7 @@ import { workday } from './workday/index.js';
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  awx,
   azureusers,
   bamboohr,
   casper,
