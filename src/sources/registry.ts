@@ -8,6 +8,7 @@ import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
+import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -25,6 +26,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_users: csvUsers,
   json_assets: jsonAssets,
   json_users: jsonUsers,
+  landscape,
   ldap,
   ldap_assets: ldapAssets,
   okta,
