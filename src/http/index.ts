@@ -14,5 +14,5 @@ export * from './paginate/index.js';
 export { DEFAULT_RATE_LIMIT, rateLimitWait, resetDelay } from './rateLimit.js';
 export { fanOut, isAuthFailure, type FanOutOptions } from './fanOut.js';
 export { parseXml } from './xml.js';
-export { jsonItems, JsonItemScanner } from './jsonItems.js';
+export { jsonItems, JsonItemScanner, JsonTextError, type JsonItemScannerOptions, type JsonPosition } from './jsonItems.js';
 export * from './settings.js';

@@ -7,9 +7,43 @@
  *
  * `path` names the array by object keys from the root (`Report_Entry`, `data.items`; '' = the body is the array).
  * An object at that path is one item (as xmltodict gives a single element). The scanner only tracks nesting, strings
- * and keys; each item's text goes to JSON.parse, which checks it.
+ * and keys; each item's text goes to JSON.parse, which checks it. Errors name where they are (line and column), so
+ * a local file's reader (json_assets) can point the admin at the place to fix.
  */
 import { PermanentError } from '../errors.js';
+
+/** A place in the text: line and column count from 1 (columns in UTF-16 units), offset from 0. */
+export interface JsonPosition {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** Why the text (or one item of it) cannot be read, and where: `reason` is the message without `where`. */
+export class JsonTextError extends PermanentError {
+  constructor(
+    where: string,
+    readonly reason: string,
+    readonly position?: JsonPosition,
+  ) {
+    super(`${where}: ${reason}${position ? ` (line ${position.line}, column ${position.column})` : ''}`);
+  }
+}
+
+export interface JsonItemScannerOptions {
+  /** How messages name the text: 'the response' (default), 'the file'. */
+  subject?: string;
+  /**
+   * A reason to refuse an item that parsed (not an object, text the caller cannot trust), or undefined to accept it.
+   * `text` is the item's JSON text as it was read.
+   */
+  check?(item: unknown, text: string): string | undefined;
+  /**
+   * Items that are not valid JSON or that `check` refuses go here and are skipped: the scanner stays in step, so
+   * the items after them are read. Without it, such an item throws.
+   */
+  onBadItem?(error: JsonTextError, index: number): void;
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -49,18 +83,52 @@ export class JsonItemScanner {
   private parts: string[] = [];
   private captureFrom = 0;
   private itemDepth = 0;
+  /** Where the item being captured starts. */
+  private itemStart: JsonPosition = { line: 1, column: 1, offset: 0 };
+  /** Position bookkeeping: offset of the current piece, the line reached and where that line starts. */
+  private pieceOffset = 0;
+  private scannedTo = 0;
+  private line = 1;
+  private lineStart = 0;
+  private piece = '';
+  private readonly subject: string;
   count = 0;
 
   constructor(
     private readonly path: string,
     private readonly where: string,
+    private readonly options: JsonItemScannerOptions = {},
   ) {
     this.target = path === '' ? [] : path.split('.');
+    this.subject = options.subject ?? 'the response';
   }
 
   feed(text: string): unknown[] {
     const out: unknown[] = [];
-    if (this.finished) return out;
+    this.piece = text;
+    this.scannedTo = 0;
+    try {
+      if (!this.finished) this.scan(text, out);
+    } finally {
+      this.positionAt(text.length);
+      this.pieceOffset += text.length;
+      this.piece = '';
+    }
+    return out;
+  }
+
+  /** Where index `i` of the current piece is (indexes only grow within a piece). */
+  private positionAt(i: number): JsonPosition {
+    for (let nl = this.piece.indexOf('\n', this.scannedTo); nl !== -1 && nl < i; nl = this.piece.indexOf('\n', nl + 1)) {
+      this.line++;
+      this.lineStart = this.pieceOffset + nl + 1;
+    }
+    this.scannedTo = Math.max(this.scannedTo, i);
+    const offset = this.pieceOffset + i;
+    return { line: this.line, column: offset - this.lineStart + 1, offset };
+  }
+
+  private scan(text: string, out: unknown[]): void {
     for (let i = 0; i < text.length; i++) {
       if (this.inString) {
         // The character after a backslash is skipped whatever it is (an escaped quote does not end the string).
@@ -78,7 +146,7 @@ export class JsonItemScanner {
         }
         this.inString = false;
         if (this.capturing === 'key') this.frames[this.frames.length - 1].key = JSON.parse(this.endCapture(text, i + 1)) as string;
-        else if (this.capturing === 'item' && this.itemDepth === 0) out.push(this.endItem(text, i + 1));
+        else if (this.capturing === 'item' && this.itemDepth === 0) this.endItem(text, i + 1, out);
         continue;
       }
       if (this.capturing === 'item' && this.itemDepth > 0) {
@@ -94,28 +162,28 @@ export class JsonItemScanner {
         else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
           if (this.itemDepth === 0) {
             // A number or literal ended by the list's closing bracket: that bracket is read again below.
-            out.push(this.endItem(text, i));
+            this.endItem(text, i, out);
             i--;
-          } else if (--this.itemDepth === 0) out.push(this.endItem(text, i + 1));
+          } else if (--this.itemDepth === 0) this.endItem(text, i + 1, out);
         } else if (this.itemDepth === 0 && (c === COMMA || isSpace(c))) {
-          out.push(this.endItem(text, i));
+          this.endItem(text, i, out);
           i--;
         }
         continue;
       }
       if (isSpace(c)) continue;
       if (!this.started) {
-        if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) throw this.notJson(text.slice(i));
+        if (c !== OPEN_OBJECT && c !== OPEN_ARRAY) throw this.notJson(text.slice(i), i);
         this.started = true;
       }
       if (this.targetDepth >= 0 && this.frames.length - 1 === this.targetDepth) {
         // Inside the list: every value is an item.
         if (c === CLOSE_ARRAY) {
           this.finished = true;
-          return out;
+          return;
         }
         if (c === COMMA) continue;
-        this.startCapture('item', i);
+        this.startItem(i);
         this.itemDepth = c === OPEN_OBJECT || c === OPEN_ARRAY ? 1 : 0;
         if (c === QUOTE) this.inString = true;
         continue;
@@ -124,7 +192,7 @@ export class JsonItemScanner {
       switch (c) {
         case QUOTE:
           if (top && !top.array && top.expectKey) this.startCapture('key', i);
-          else if (this.atTarget()) throw this.notAList('a string');
+          else if (this.atTarget()) throw this.notAList('a string', i);
           this.inString = true;
           break;
         case COLON:
@@ -141,7 +209,7 @@ export class JsonItemScanner {
               this.frames.push({ array: true, expectKey: false });
               this.targetDepth = this.frames.length - 1;
             } else {
-              this.startCapture('item', i);
+              this.startItem(i);
               this.itemDepth = 1;
             }
           } else this.frames.push({ array: c === OPEN_ARRAY, expectKey: c === OPEN_OBJECT });
@@ -151,28 +219,28 @@ export class JsonItemScanner {
           this.frames.pop();
           if (this.frames.length === 0) {
             this.finished = true;
-            return out;
+            return;
           }
           break;
         default:
           // A number, true, false or null.
-          if (this.atTarget()) throw this.notAList('a number, boolean or null');
+          if (this.atTarget()) throw this.notAList('a number, boolean or null', i);
       }
     }
     if (this.capturing) {
       this.parts.push(text.slice(this.captureFrom));
       this.captureFrom = 0;
     }
-    return out;
   }
 
   /** After the last piece: a body that ended early, or had no such list, is an error. */
   end(): void {
-    if (!this.started) throw new PermanentError(`${this.where}: the response is empty (expected JSON with a list at "${this.path}")`);
+    if (!this.started) throw this.error(`${this.subject} is empty (expected JSON with a list at "${this.path}")`);
     if (!this.finished || this.capturing) {
-      throw new PermanentError(`${this.where}: the response ended in the middle of the JSON after ${this.count} item(s) of "${this.path}" (cut off?)`);
+      const end = { line: this.line, column: this.pieceOffset - this.lineStart + 1, offset: this.pieceOffset };
+      throw this.error(`${this.subject} ended in the middle of the JSON after ${this.count} item(s) of ${this.listName()} (cut off?)`, end);
     }
-    if (!this.found) throw new PermanentError(`${this.where}: the response has no list at "${this.path}"`);
+    if (!this.found) throw this.error(`${this.subject} has no list at "${this.path}"`);
   }
 
   /** True when the value starting now sits at the target path. */
@@ -196,29 +264,77 @@ export class JsonItemScanner {
     return whole;
   }
 
-  private endItem(text: string, end: number): unknown {
+  private startItem(at: number): void {
+    this.itemStart = this.positionAt(at);
+    this.startCapture('item', at);
+  }
+
+  /** Parses the captured item into `out`, or hands it to onBadItem (throws without one). */
+  private endItem(text: string, end: number, out: unknown[]): void {
     const raw = this.endCapture(text, end);
-    this.count++;
+    const index = ++this.count;
+    let item: unknown;
+    let bad: JsonTextError | undefined;
     try {
-      return JSON.parse(raw);
+      item = JSON.parse(raw);
+      const refused = this.options.check?.(item, raw);
+      if (refused !== undefined) bad = this.error(`item ${index} of ${this.listName()} ${refused}`, this.itemStart);
     } catch (err) {
-      throw new PermanentError(`${this.where}: item ${this.count} of "${this.path}" is not valid JSON (${(err as Error).message})`);
+      const message = (err as Error).message;
+      bad = this.error(`item ${index} of ${this.listName()} is not valid JSON (${message})`, within(this.itemStart, raw, message));
     }
+    if (!bad) {
+      out.push(item);
+      return;
+    }
+    if (!this.options.onBadItem) throw bad;
+    this.options.onBadItem(bad, index);
   }
 
-  private notJson(rest: string): PermanentError {
+  private listName(): string {
+    return this.path === '' ? 'the list' : `"${this.path}"`;
+  }
+
+  private error(reason: string, position?: JsonPosition): JsonTextError {
+    return new JsonTextError(this.where, reason, position);
+  }
+
+  private notJson(rest: string, at: number): JsonTextError {
     const start = rest.slice(0, 60).replace(/\s+/g, ' ');
-    return new PermanentError(`${this.where}: the response is not JSON; it starts with "${start}"`);
+    return this.error(`${this.subject} is not JSON; it starts with "${start}"`, this.positionAt(at));
   }
 
-  private notAList(kind: string): PermanentError {
-    return new PermanentError(`${this.where}: "${this.path}" is ${kind}, not a list`);
+  private notAList(kind: string, at: number): JsonTextError {
+    return this.error(`"${this.path}" is ${kind}, not a list`, this.positionAt(at));
   }
 }
 
+/**
+ * Where in the text JSON.parse found the error: V8 says "at position N" of the item's text for most errors, else
+ * the item's start is the best place to look.
+ */
+function within(start: JsonPosition, raw: string, message: string): JsonPosition {
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return start;
+  const n = Math.min(Number(at[1]), raw.length);
+  const before = raw.slice(0, n);
+  const lastNewline = before.lastIndexOf('\n');
+  const lines = before.split('\n').length - 1;
+  return {
+    line: start.line + lines,
+    column: lines === 0 ? start.column + n : n - lastNewline,
+    offset: start.offset + n,
+  };
+}
+
 /** Yields the items of the list at `path` as the body's bytes arrive (UTF-8; a byte-order mark is dropped). */
-export async function* jsonItems<T = unknown>(body: AsyncIterable<Uint8Array>, path: string, where: string): AsyncGenerator<T> {
-  const scanner = new JsonItemScanner(path, where);
+export async function* jsonItems<T = unknown>(
+  body: AsyncIterable<Uint8Array>,
+  path: string,
+  where: string,
+  options: JsonItemScannerOptions = {},
+): AsyncGenerator<T> {
+  const scanner = new JsonItemScanner(path, where, options);
   const decoder = new TextDecoder('utf-8');
   for await (const chunk of body) {
     for (const item of scanner.feed(decoder.decode(chunk, { stream: true }))) yield item as T;

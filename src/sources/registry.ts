@@ -3,6 +3,7 @@
  * generate-ini, `connector test` and config validation all read this map.
  */
 import { androidEnterprise } from './android_enterprise/index.js';
+import { awx } from './awx/index.js';
 import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
@@ -14,6 +15,8 @@ import { entraGroups } from './entra_groups/index.js';
 import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { insight } from './insight/index.js';
 import { intuneDevices } from './intune_devices/index.js';
+import { jsonAssets, jsonUsers } from './json/index.js';
+import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -24,6 +27,7 @@ import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
   android_enterprise: androidEnterprise,
+  awx,
   azureusers,
   bamboohr,
   casper,
@@ -36,6 +40,9 @@ export const sources: Record<string, SourcePlugin<any>> = {
   google_mobile_devices: googleMobileDevices,
   insight,
   intune_devices: intuneDevices,
+  json_assets: jsonAssets,
+  json_users: jsonUsers,
+  landscape,
   ldap,
   ldap_assets: ldapAssets,
   okta,

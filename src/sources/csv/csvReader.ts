@@ -6,36 +6,10 @@
  * and a header that cannot be trusted (a repeated column, invalid bytes) stops the file before any row is read.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { ConfigError } from '../../errors.js';
 import { withRecordOrigin } from '../../recordOrigin.js';
 import type { RawRecord } from '../types.js';
 import { CsvParser, type CsvRecord } from './csvParser.js';
-import { CsvTextDecoder, describeInvalid, findInvalid } from './encodings.js';
-
-export interface CsvLocation {
-  /** Absolute path of a file, or of a directory whose `*.csv` files are read in name order. */
-  path: string;
-  kind: 'file' | 'directory';
-}
-
-export async function listCsvFiles(loc: CsvLocation): Promise<string[]> {
-  const stat = await fs.promises.stat(loc.path).catch(() => undefined);
-  if (loc.kind === 'file') {
-    if (!stat?.isFile()) throw new Error(`"${loc.path}" is not a readable file`);
-    return [loc.path];
-  }
-  if (!stat?.isDirectory()) throw new Error(`"${loc.path}" is not a directory`);
-  const names = await fs.promises.readdir(loc.path);
-  const files: string[] = [];
-  for (const name of names.filter((n) => n.toLowerCase().endsWith('.csv')).sort()) {
-    const file = path.join(loc.path, name);
-    // Regular files only (symlinks followed): reading a FIFO named *.csv would wait forever.
-    if (!(await fs.promises.stat(file).catch(() => undefined))?.isFile()) throw new Error(`"${file}" is not a readable file`);
-    files.push(file);
-  }
-  return files;
-}
+import { FileTextDecoder, describeInvalid, findInvalid } from '../fileEncodings.js';
 
 export interface CsvRowError {
   file: string;
@@ -51,7 +25,7 @@ type Header = Array<string | undefined>;
 
 /** Records of a file as the parser finds them, decoded with `encoding`. */
 async function* parseFile(file: string, encoding: string): AsyncGenerator<{ record: CsvRecord; encoding: string }> {
-  const decoder = new CsvTextDecoder(encoding);
+  const decoder = new FileTextDecoder(encoding);
   const parser = new CsvParser();
   const stream = fs.createReadStream(file);
   try {
@@ -147,17 +121,4 @@ export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => v
     }
     yield withRecordOrigin(toRow(header, record.fields), `${file}:${record.line}`);
   }
-}
-
-/** Resolves `filename` / `directory` (mutually exclusive, one required) against the config's folder. */
-export function csvLocation(filename: string, directory: string, configDir: string, section: string): CsvLocation {
-  if (filename && directory) {
-    throw new ConfigError({ section, key: 'filename' }, '"filename" and "directory" are mutually exclusive: set only one');
-  }
-  if (!filename && !directory) {
-    throw new ConfigError({ section, key: 'filename' }, 'set "filename" (one CSV file) or "directory" (a folder of *.csv files)');
-  }
-  return filename
-    ? { path: path.resolve(configDir, filename), kind: 'file' }
-    : { path: path.resolve(configDir, directory), kind: 'directory' };
 }

@@ -2,38 +2,21 @@
  * `[csv_assets]` and `[csv_users]`: rows of CSV exports. No default mappings: everything is mapped in the INI
  * (the original cannot hold server-side mappings for CSV either, but we still ask when use_server_map is on).
  */
-import { setting } from '../../config/settings.js';
+import { fileLocation, listFiles, localFileSettings, type FileFormat } from '../localFiles.js';
 import { defineSource, type Source, type SourceContext } from '../types.js';
 import { userDefaultsSettings } from '../userSettings.js';
-import { checkCsvHeader, csvLocation, listCsvFiles, readCsvFile } from './csvReader.js';
-import { CSV_ENCODINGS, encodingAlias } from './encodings.js';
+import { checkCsvHeader, readCsvFile } from './csvReader.js';
 
-/** A choice that also takes the usual other spellings (utf8, iso-8859-1, utf16le). */
-const encodingSetting = (() => {
-  const choice = setting.choice(CSV_ENCODINGS, {
-    default: 'utf-8',
-    description: 'Character encoding of the files: utf-8, latin1, cp1252 (= windows-1252) or utf-16le. A byte order mark wins.',
-  });
-  return { ...choice, parse: (raw: string) => choice.parse(encodingAlias(raw)) };
-})();
-
-const fileSettings = {
-  filename: setting.path({ mustExist: 'file', description: 'CSV file to read.', example: '/some/path/to/file/assets.csv' }),
-  directory: setting.path({
-    mustExist: 'dir',
-    description: 'Folder whose *.csv files are read in name order (mutually exclusive with filename).',
-    example: '',
-  }),
-  encoding: encodingSetting,
-};
+const CSV: FileFormat = { noun: 'CSV', extension: '.csv' };
+const fileSettings = localFileSettings(CSV, { filename: '/some/path/to/file/assets.csv' });
 
 function csvSource(filename: string, directory: string, encoding: string, ctx: SourceContext): Source {
-  const location = csvLocation(filename, directory, ctx.configDir, ctx.section);
+  const location = fileLocation(filename, directory, ctx.configDir, ctx.section, CSV);
   const badRow = (e: { file: string; line: number; message: string }) =>
     ctx.reportFailure(`${e.file}:${e.line}`, new Error(e.message));
   return {
     async check() {
-      const files = await listCsvFiles(location);
+      const files = await listFiles(location, CSV);
       if (files.length === 0) return `no *.csv files in "${location.path}"`;
       for (const file of files) await checkCsvHeader(file, encoding);
       for await (const row of readCsvFile(files[0], () => undefined, encoding)) {
@@ -42,7 +25,7 @@ function csvSource(filename: string, directory: string, encoding: string, ctx: S
       return `"${files[0]}" has a header but no rows`;
     },
     async *read() {
-      const files = await listCsvFiles(location);
+      const files = await listFiles(location, CSV);
       // Every header first: a file that cannot be read stops the section before any record of it is pushed.
       for (const file of files) await checkCsvHeader(file, encoding);
       for (const file of files) {

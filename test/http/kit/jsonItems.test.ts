@@ -1,6 +1,6 @@
 /** The streaming reader of one JSON list: same items as JSON.parse, however the text is cut into chunks. */
 import { PermanentError } from '../../../src/errors.js';
-import { JsonItemScanner, jsonItems } from '../../../src/http/jsonItems.js';
+import { JsonItemScanner, JsonTextError, jsonItems } from '../../../src/http/jsonItems.js';
 
 function scanAll(text: string, path: string, cuts: number[] = []): unknown[] {
   const scanner = new JsonItemScanner(path, '[t] GET https://x/r');
@@ -76,4 +76,36 @@ test('jsonItems decodes UTF-8 split inside a character and drops a byte-order ma
   const items: unknown[] = [];
   for await (const item of jsonItems(oneByteAtATime(), 'Report_Entry', 'w')) items.push(item);
   expect(items).toEqual([{ name: 'Zoë — 😀' }]);
+});
+
+test('errors say where: line and column of the item or the cut, however the text is cut into pieces', () => {
+  const text = '{\n "Report_Entry": [\n  {"a": 1},\n  {"a": tru}\n ]\n}';
+  for (const cut of [0, 5, 20, 34, 36, text.length - 1]) {
+    let error: unknown;
+    try {
+      scanAll(text, 'Report_Entry', cut ? [cut] : []);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(JsonTextError);
+    expect((error as JsonTextError).position).toEqual({ line: 4, column: 3, offset: 35 });
+    expect((error as Error).message).toMatch(/item 2 of "Report_Entry" is not valid JSON .* \(line 4, column 3\)$/);
+  }
+  expect(() => scanAll('[1,\n 2,\n 3', '')).toThrow(/ended in the middle of the JSON after 2 item\(s\) of the list \(cut off\?\) \(line 3, column 3\)/);
+});
+
+test('onBadItem and check: refused items are reported with their place and the scanner reads on', () => {
+  const bad: string[] = [];
+  const scanner = new JsonItemScanner('', 'f.json', {
+    subject: 'the file',
+    check: (item) => (typeof item === 'object' && item !== null ? undefined : 'is not an object'),
+    onBadItem: (err, index) => bad.push(`${index} ${err.position?.line}:${err.position?.column} ${err.reason}`),
+  });
+  const items = [...scanner.feed('[{"a":1}, 7,\n{"b": x}, {"c": [1, {"d": "]"}]}'), ...scanner.feed(']')];
+  scanner.end();
+  expect(items).toEqual([{ a: 1 }, { c: [1, { d: ']' }] }]);
+  expect(bad).toEqual([
+    '2 1:11 item 2 of the list is not an object',
+    expect.stringMatching(/^3 2:1 item 3 of the list is not valid JSON \(Unexpected token 'x'/),
+  ]);
 });

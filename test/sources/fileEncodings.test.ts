@@ -1,7 +1,7 @@
-import { CsvTextDecoder, describeInvalid, findInvalid } from '../../../src/sources/csv/encodings.js';
+import { FileTextDecoder, describeInvalid, findInvalid } from '../../src/sources/fileEncodings.js';
 
 function decode(encoding: string, bytes: Buffer, piece = bytes.length || 1): string {
-  const decoder = new CsvTextDecoder(encoding);
+  const decoder = new FileTextDecoder(encoding);
   let text = '';
   for (let i = 0; i < bytes.length; i += piece) text += decoder.write(bytes.subarray(i, i + piece));
   return text + decoder.end();

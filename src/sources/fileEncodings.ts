@@ -1,17 +1,17 @@
 /**
- * Turns the bytes of a CSV file into text without ever altering them silently. A byte sequence that is not valid
- * in the file's encoding becomes a lone UTF-16 surrogate (U+DC00 + the byte, as Python's "surrogateescape"):
- * valid input never decodes to one, so the reader can find it in a row, name the row as failed and never push
- * it. (Buffer.toString and TextDecoder without `fatal` would put U+FFFD there, which is valid text: a wrong
- * serial number becomes a new asset.)
+ * Turns the bytes of an export file (CSV, JSON) into text without ever altering them silently. A byte sequence
+ * that is not valid in the file's encoding becomes a lone UTF-16 surrogate (U+DC00 + the byte, as Python's
+ * "surrogateescape"): valid input never decodes to one, so the reader can find it in a row or record, name it as
+ * failed and never push it. (Buffer.toString and TextDecoder without `fatal` would put U+FFFD there, which is valid
+ * text: a wrong serial number becomes a new asset.)
  *
  * A byte order mark wins over the `encoding` setting, as in the WHATWG decoding rules: EF BB BF is UTF-8 and
  * FF FE is UTF-16LE whatever the setting says; both are removed.
  */
 import { isUtf8 } from 'node:buffer';
 
-export const CSV_ENCODINGS = ['utf-8', 'latin1', 'cp1252', 'windows-1252', 'utf-16le'] as const;
-export type CsvEncodingName = (typeof CSV_ENCODINGS)[number];
+export const FILE_ENCODINGS = ['utf-8', 'latin1', 'cp1252', 'windows-1252', 'utf-16le'] as const;
+export type FileEncodingName = (typeof FILE_ENCODINGS)[number];
 type Encoding = 'utf-8' | 'latin1' | 'cp1252' | 'utf-16le';
 
 /** Other names admins write for the same encodings. */
@@ -110,7 +110,7 @@ function decodeCp1252(buf: Buffer): string {
 }
 
 /** Streaming decoder for one file: write() each chunk, then end(). */
-export class CsvTextDecoder {
+export class FileTextDecoder {
   private encoding: Encoding;
   private pending: Buffer = Buffer.alloc(0);
   private started = false;
