@@ -1,0 +1,92 @@
+/** The template engine through its API: string and native mode, scopes, syntax errors, limits and escapes. */
+import { createTemplateEngine, type QuickJsTemplateEngine } from '../../../src/managed/template/engine.js';
+import { TemplateRenderError, TemplateSyntaxError, type TemplateEngine } from '../../../src/managed/template/types.js';
+
+let engine: TemplateEngine;
+beforeAll(async () => {
+  engine = await createTemplateEngine({ limits: { timeMs: 1500, memoryMb: 64 } });
+});
+afterAll(() => engine.close());
+
+const context = {
+  list_response: { value: [{ id: 1, name: 'Jane' }, { id: 2, name: 'Joe' }] },
+  list_response_headers: { 'X-Total-Count': '2', 'Content-Type': 'application/json' },
+  iteration: 0,
+  inputs: { page_size: '50' },
+};
+
+describe('string mode', () => {
+  test.each([
+    ['{{ list_response.value[0] }}', "{'id': 1, 'name': 'Jane'}"],
+    ['{{ 10 / 5 }}|{{ none }}|{{ true }}', '2.0|None|True'],
+    ["{{ list_response_headers['x-total-count'] }}", '2'],
+    ['{% for u in list_response.value %}{{ loop.index }}:{{ u.name }} {% endfor %}', '1:Jane 2:Joe '],
+    ['prefix {{ list_response_links.next.url }}', ''],
+    ['{{ missing }}!', '!'],
+  ])('%s', async (template, expected) => {
+    expect(await engine.render(template, context, 'string')).toBe(expected);
+  });
+});
+
+describe('native mode', () => {
+  test.each([
+    ["{{ list_response['value'] }}", context.list_response.value],
+    ['{{ inputs.page_size }}', 50],
+    ["{{ '1,2,3' }}", [1, 2, 3]],
+    ["{{ '0042' }}", '0042'],
+    ["{{ '0042'|as_is }}", '0042'],
+    ['{{ missing.deeper }}', null],
+    ['', null],
+    ['{{ iteration < 1 }}', true],
+  ])('%s', async (template, expected) => {
+    expect(await engine.render(template, context, 'native')).toEqual(expected);
+  });
+});
+
+test('a scope renders many templates against one context', async () => {
+  const scope = await engine.scope(context);
+  expect(await scope.render('{{ list_response.value|length }}', 'native')).toBe(2);
+  expect(await scope.render('{{ iteration + 1 }}', 'string')).toBe('1');
+  await scope.release();
+  await expect(scope.render('{{ 1 }}', 'string')).rejects.toThrow(/released/);
+});
+
+test('a syntax error carries the line and column', async () => {
+  const err = await engine.render('line one\n{{ 1 + }}', {}, 'string').catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TemplateSyntaxError);
+  expect(err).toMatchObject({ line: 2, column: 8 });
+});
+
+test('as_is is not a filter in string mode (a syntax error, as in the original)', async () => {
+  await expect(engine.render('{{ 1|as_is }}', {}, 'string')).rejects.toBeInstanceOf(TemplateSyntaxError);
+});
+
+describe('limits and escapes fail the render, the engine keeps working', () => {
+  test.each([
+    ['time', '{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}'],
+    ['memory', "{{ 'a' * 10**9 }}"],
+  ])('%s', async (limit, template) => {
+    const err = await engine.render(template, {}, 'string').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemplateRenderError);
+    expect((err as TemplateRenderError).limit).toBe(limit);
+    expect(await engine.render('{{ 1 + 1 }}', {}, 'native')).toBe(2);
+  });
+
+  test.each([
+    "{{ import('os') }}",
+    "{{ import('json').codecs.open('/etc/passwd').read() }}",
+    "{{ ''.constructor.constructor('return process')() }}",
+    '{{ range(1e9) }}',
+  ])('%s', async (template) => {
+    await expect(engine.render(template, {}, 'string')).rejects.toBeInstanceOf(TemplateRenderError);
+    await expect(engine.render(template, {}, 'native')).rejects.toBeInstanceOf(TemplateRenderError);
+  });
+
+  test('a scope survives the replacement of its worker', async () => {
+    const scope = await engine.scope({ n: 41 });
+    expect(await scope.render('{{ n + 1 }}', 'native')).toBe(42);
+    await expect(scope.render('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', 'string')).rejects.toMatchObject({ limit: 'time' });
+    expect(await scope.render('{{ n + 1 }}', 'native')).toBe(42);
+    expect((engine as QuickJsTemplateEngine).workersStarted).toBeGreaterThan(1);
+  });
+});
