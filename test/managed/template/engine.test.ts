@@ -90,3 +90,51 @@ describe('limits and escapes fail the render, the engine keeps working', () => {
     expect((engine as QuickJsTemplateEngine).workersStarted).toBeGreaterThan(1);
   });
 });
+
+describe('a native result that is part of the context', () => {
+  test('comes back equal to that part, as a copy of its own', async () => {
+    const scope = await engine.scope(context);
+    const first = (await scope.render("{{ list_response['value'] }}", 'native')) as { name: string }[];
+    expect(first).toEqual(context.list_response.value);
+    first[0].name = 'changed by the caller';
+    expect(await scope.render("{{ list_response['value'][0] }}", 'native')).toEqual({ id: 1, name: 'Jane' });
+    await scope.release();
+  });
+
+  test('reflects what the template changed in it (list.append, dict.update)', async () => {
+    const scope = await engine.scope({ items: [1, 2], d: { a: 1 } });
+    expect(await scope.render('{{ items.append(3) }}{{ d.update(b=2) }}', 'string')).toBe('NoneNone');
+    expect(await scope.render('{{ items }}', 'native')).toEqual([1, 2, 3]);
+    expect(await scope.render('{{ d }}', 'native')).toEqual({ a: 1, b: 2 });
+    await scope.release();
+  });
+
+  test('case-insensitive header maps come back with their original keys', async () => {
+    expect(await engine.render('{{ list_response_headers }}', context, 'native')).toEqual(context.list_response_headers);
+  });
+});
+
+describe('several workers', () => {
+  let pool: TemplateEngine;
+  beforeAll(async () => {
+    pool = await createTemplateEngine({ workers: 2, limits: { timeMs: 1500, memoryMb: 32 } });
+  });
+  afterAll(() => pool.close());
+
+  test('scopes spread over the workers; a limit hit in one leaves the other scopes working', async () => {
+    const scopes = await Promise.all([1, 2, 3, 4].map((n) => pool.scope({ n })));
+    expect(await Promise.all(scopes.map((s) => s.render('{{ n * 10 }}', 'native')))).toEqual([10, 20, 30, 40]);
+    await expect(scopes[0].render('{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}', 'string')).rejects.toMatchObject({ limit: 'time' });
+    expect(await Promise.all(scopes.map((s) => s.render('{{ n + 1 }}', 'native')))).toEqual([2, 3, 4, 5]);
+    expect((pool as QuickJsTemplateEngine).workersStarted).toBe(3);
+  });
+
+  test('released scopes are dropped in the sandbox without a message of their own; many releases keep working', async () => {
+    for (let round = 0; round < 3; round++) {
+      const scopes = await Promise.all(Array.from({ length: 50 }, (_, i) => pool.scope({ i })));
+      expect(await Promise.all(scopes.map((s) => s.render('{{ i }}', 'native')))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      await Promise.all(scopes.map((s) => s.release()));
+    }
+    expect(await pool.render('{{ 6 * 7 }}', {}, 'native')).toBe(42);
+  });
+});

@@ -6,6 +6,7 @@
  */
 import { BYTES_METHODS, DICT_METHODS, LIST_METHODS, TUPLE_METHODS, numberAttr } from './containerMethods.js';
 import { undefinedFail } from './operators.js';
+import { touch } from './origin.js';
 import { pyRepr } from './repr.js';
 import { STR_METHODS } from './strMethods.js';
 import {
@@ -15,10 +16,17 @@ import {
 
 type Method<T> = (self: T, args: Value[], kwargs: Kwargs) => Value;
 
+/** Methods that change their list or dict: a context value they change is no longer the host's copy (origin.ts). */
+const MUTATORS = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'reverse', 'sort', 'clear', 'popitem', 'setdefault', 'update']);
+
 function bound<T>(table: Record<string, Method<T>>, self: T, name: string, owner: string): PyFunction | undefined {
   if (!Object.hasOwn(table, name)) return undefined;
   const method = table[name];
-  return new PyFunction(name, (args, kwargs) => method(self, args, kwargs), owner);
+  const mutates = MUTATORS.has(name);
+  return new PyFunction(name, (args, kwargs) => {
+    if (mutates) touch(self as object);
+    return method(self, args, kwargs);
+  }, owner);
 }
 
 /** The Python attribute `name` of `obj`, or undefined. */

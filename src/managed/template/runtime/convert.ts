@@ -5,34 +5,45 @@
  * strings; a value JSON cannot hold (bytes, a date, a function) becomes its Python str().
  */
 import { intText, pyStr } from './repr.js';
+import { noteOrigin } from './origin.js';
 import { HeaderMap, PyFloat, PyObject, Undefined, type Value } from './values.js';
 
 export function isHeaderKey(key: string): boolean {
   return key.endsWith('response_headers');
 }
 
-export function fromJson(data: unknown): Value {
+/** A JSON value in the value model; `context` (when given) records where each container came from (origin.ts). */
+export function fromJson(data: unknown, context = 0, parent: object | null = null, key: string | number = ''): Value {
   if (data === null || typeof data === 'boolean' || typeof data === 'string') return data;
   if (typeof data === 'number') return Number.isInteger(data) ? data : new PyFloat(data);
-  if (Array.isArray(data)) return data.map(fromJson);
-  if (typeof data === 'object') {
+  let out: Value = null;
+  if (Array.isArray(data)) {
+    const list: Value[] = new Array(data.length);
+    for (let i = 0; i < data.length; i++) list[i] = fromJson(data[i], context, list, i);
+    out = list;
+  } else if (typeof data === 'object') {
     const map = new Map<Value, Value>();
-    for (const key of Object.keys(data)) map.set(key, fromJson((data as Record<string, unknown>)[key]));
-    return map;
+    for (const k of Object.keys(data)) map.set(k, fromJson((data as Record<string, unknown>)[k], context, map, k));
+    out = map;
   }
-  return null;
+  if (context) noteOrigin(out, context, parent, key);
+  return out;
 }
 
 /** The rendering context: a Map of top-level names, header maps made case-insensitive. */
-export function contextFromJson(data: unknown): Map<string, Value> {
-  const context = new Map<string, Value>();
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return context;
+export function contextFromJson(data: unknown, context = 0): Map<string, Value> {
+  const names = new Map<string, Value>();
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return names;
   for (const key of Object.keys(data)) {
     const raw = (data as Record<string, unknown>)[key];
-    const value = fromJson(raw);
-    context.set(key, isHeaderKey(key) && value instanceof Map ? HeaderMap.from(value as Map<string, Value>) : value);
+    let value = fromJson(raw, context, null, key);
+    if (isHeaderKey(key) && value instanceof Map) {
+      value = HeaderMap.from(value as Map<string, Value>);
+      if (context) noteOrigin(value, context, null, key);
+    }
+    names.set(key, value);
   }
-  return context;
+  return names;
 }
 
 function keyText(k: Value): string {
@@ -44,45 +55,9 @@ function keyText(k: Value): string {
 }
 
 /**
- * The JSON text of a native result, written directly (building JavaScript objects first and stringifying them
- * was the largest cost of a render in QuickJS: 50 ms for a 200-item list).
- */
-export function toJsonText(v: Value, depth = 0): string {
-  if (depth > 200) throw new RangeError('the result is nested too deeply');
-  if (v === null || v === undefined || v instanceof Undefined) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'string':
-      return JSON.stringify(v);
-    case 'number':
-      return Number.isFinite(v) ? (Number.isInteger(v) ? intText(v) : String(v)) : 'null';
-  }
-  if (v instanceof PyFloat) return Number.isFinite(v.value) ? String(v.value) : 'null';
-  if (Array.isArray(v)) {
-    let out = '[';
-    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + toJsonText(v[i], depth + 1);
-    return `${out}]`;
-  }
-  if (v instanceof Map) {
-    let out = '{';
-    let first = true;
-    for (const [k, x] of v) {
-      out += `${first ? '' : ','}${JSON.stringify(keyText(k))}:${toJsonText(x, depth + 1)}`;
-      first = false;
-    }
-    return `${out}}`;
-  }
-  if (v instanceof PyObject) {
-    const data = v.toData();
-    return data !== undefined ? toJsonText(data as Value, depth + 1) : JSON.stringify(v.str());
-  }
-  return JSON.stringify(pyStr(v));
-}
-
-/**
- * A native result as plain JavaScript data for JSON.stringify (QuickJS's own, in C). Objects have no
- * prototype, so a key such as "__proto__" is an ordinary own key.
+ * A native result as plain JavaScript data for JSON.stringify (QuickJS's own, in C; writing the JSON text in
+ * JavaScript measured twice as slow). Objects have no prototype, so a key such as "__proto__" is an ordinary
+ * own key.
  */
 export function toPlain(v: Value, depth = 0): unknown {
   if (depth > 200) throw new RangeError('the result is nested too deeply');
@@ -98,12 +73,15 @@ export function toPlain(v: Value, depth = 0): unknown {
   }
   if (v instanceof Map) {
     const out = Object.create(null) as Record<string, unknown>;
-    for (const [k, x] of v) out[typeof k === 'string' ? k : keyText(k)] = toPlain(x, depth + 1);
+    // forEach, not for-of: QuickJS runs the iterator protocol (an entry array per key) several times slower
+    v.forEach((x, k) => {
+      out[typeof k === 'string' ? k : keyText(k)] = toPlain(x, depth + 1);
+    });
     return out;
   }
   if (v instanceof PyObject) {
     const data = v.toData();
-    return data !== undefined ? toPlain(data as Value, depth + 1) : v.str();
+    return data !== undefined ? toPlain(data as Value, depth + 1) : pyStr(v);
   }
   return pyStr(v);
 }

@@ -3,14 +3,15 @@
  * worker calls `handle` with one JSON request per render. Everything a template can reach is in this folder;
  * nothing here imports the host or Node.
  *
- * Requests: `{op: 'render', template, mode, scope?, context?}` (`context` loads or replaces that scope; a render
- * without `scope` uses `context` once) and `{op: 'release', scope}`. Replies: `{value}` | `{syntax: {message,
- * line, column}}` | `{error: {type, message}}` | `{limit: 'memory', message}` (the worker must be replaced).
+ * Requests: `{op: 'render', template, mode, scope?, context?, release?}` (`context` loads or replaces that scope;
+ * a render without `scope` uses `context` once; `release` lists scopes to drop first) and `{op: 'release', scopes}`. Replies: `{value}` | `{syntax: {message,
+ * line, column}}` | `{ref: path}` (the result is the unchanged context value at that path) | `{error: {type, message}}` | `{limit: 'memory', message}` (the worker must be replaced).
  */
 import { contextFromJson, toPlain } from './convert.js';
 import { compile, render } from './environment.js';
 import type { RenderMode } from './interpreter.js';
 import { seedSecrets } from './modules/entropy.js';
+import { forgetContext, originPath } from './origin.js';
 import { PyError, TemplateSyntaxError, type Value } from './values.js';
 
 interface RenderRequest {
@@ -21,36 +22,60 @@ interface RenderRequest {
   context?: unknown;
   /** Most characters of reply JSON the host accepts. */
   maxOutput: number;
+  /** Scopes released since the last request. */
+  release?: number[];
 }
-type Request = RenderRequest | { op: 'release'; scope: number };
+type Request = RenderRequest | { op: 'release'; scopes: number[] };
 
-const scopes = new Map<number, Map<string, Value>>();
+interface Loaded {
+  names: Map<string, Value>;
+  /** Tag of this load in origin.ts. */
+  tag: number;
+}
+
+const scopes = new Map<number, Loaded>();
+let loads = 0;
 const stringify = JSON.stringify;
 
 export function handle(requestJson: string, entropyHex: string): string {
   seedSecrets(entropyHex);
   const request = JSON.parse(requestJson) as Request;
   if (request.op === 'release') {
-    scopes.delete(request.scope);
+    releaseScopes(request.scopes);
     return '{"value":null}';
   }
+  if (request.release) releaseScopes(request.release);
   try {
-    let context: Map<string, Value> | undefined;
+    let loaded: Loaded | undefined;
     if (request.context !== undefined) {
-      context = contextFromJson(request.context);
-      if (request.scope !== undefined) scopes.set(request.scope, context);
+      const previous = request.scope !== undefined ? scopes.get(request.scope) : undefined;
+      if (previous) forgetContext(previous.tag);
+      const tag = ++loads;
+      loaded = { names: contextFromJson(request.context, tag), tag };
+      if (request.scope !== undefined) scopes.set(request.scope, loaded);
     } else if (request.scope !== undefined) {
-      context = scopes.get(request.scope);
+      loaded = scopes.get(request.scope);
     }
-    if (!context) return stringify({ error: { type: 'InternalError', message: 'unknown scope' } });
+    if (!loaded) return stringify({ error: { type: 'InternalError', message: 'unknown scope' } });
     const mode: RenderMode = request.mode === 'native' ? 'native' : 'string';
     const program = compile(String(request.template), mode);
-    const value = render(program, mode, context);
+    const value = render(program, mode, loaded.names);
+    if (request.scope === undefined) forgetContext(loaded.tag);
     if (typeof value === 'string' && value.length > request.maxOutput) return tooLarge(value.length);
+    const path = mode === 'native' ? originPath(value, loaded.tag) : undefined;
+    if (path) return stringify({ ref: path });
     const reply = `{"value":${mode === 'string' ? stringify(value) : stringify(toPlain(value))}}`;
     return reply.length > request.maxOutput ? tooLarge(reply.length) : reply;
   } catch (err) {
     return describe(err);
+  }
+}
+
+function releaseScopes(ids: number[]): void {
+  for (const id of ids) {
+    const loaded = scopes.get(id);
+    if (loaded) forgetContext(loaded.tag);
+    scopes.delete(id);
   }
 }
 

@@ -8,6 +8,7 @@ import { formatPercent } from './format.js';
 import type { FilterEnvironment, FilterFunction } from './interpreter.js';
 import { RawValue } from './interpreter.js';
 import { jsonDumps } from './json.js';
+import { NamedTuple } from './namedTuple.js';
 import { equals, order } from './operators.js';
 import { pyRepr, pyStr } from './repr.js';
 import { quote } from './urlquote.js';
@@ -262,9 +263,9 @@ export const FILTERS: Record<string, FilterFunction> = ownTable<FilterFunction>(
       const key = keyOf(item);
       const last = groups[groups.length - 1] as Value[] | undefined;
       if (last && equals(norm(last[0]), norm(key))) (last[1] as Value[]).push(item);
-      else groups.push(tuple([key, [item]]));
+      else groups.push([key, [item]]);
     }
-    return groups;
+    return groups.map((g) => new NamedTuple('_GroupTuple', ['grouper', 'list'], g as Value[]));
   },
   indent: (_e, v, a, k) => {
     const [width, first, blank] = bind('indent', a, k, ['width', 'first', 'blank']);

@@ -32,6 +32,8 @@ export interface FilterEnvironment {
   readonly mode: RenderMode;
   callFilter(name: string, value: Value, args: Value[], kwargs: Kwargs): Value;
   callTest(name: string, value: Value, args: Value[], kwargs: Kwargs): boolean;
+  hasFilter(name: string): boolean;
+  hasTest(name: string): boolean;
 }
 
 /** Python's recursion limit, in macro calls (Jinja uses several Python frames per call). */
@@ -132,6 +134,14 @@ export class Interpreter implements FilterEnvironment {
     return f(this, value, args, kwargs);
   }
 
+  hasFilter(name: string): boolean {
+    return this.env.filter(name) !== undefined;
+  }
+
+  hasTest(name: string): boolean {
+    return this.env.test(name) !== undefined;
+  }
+
   callTest(name: string, value: Value, args: Value[], kwargs: Kwargs): boolean {
     const t = this.env.test(name);
     if (!t) throw new PyError('TemplateRuntimeError', `No test named '${name}' found.`);
@@ -147,8 +157,7 @@ export class Interpreter implements FilterEnvironment {
     switch (s.k) {
       case 'output':
         for (const node of s.nodes) {
-          if (node.k === 'data') out.push(node.text);
-          else this.emit(this.eval(node, scope), out);
+          this.emit(node.k === 'data' ? node.text : this.eval(node, scope), out);
         }
         return;
       case 'if':
@@ -200,8 +209,18 @@ export class Interpreter implements FilterEnvironment {
     }
   }
 
+  /**
+   * String mode prints str(value). Native mode keeps the value, but Python's native_concat str()s every piece but
+   * a lone one as soon as the next is computed (it holds the first two, then joins lazily): a piece that a later
+   * one mutates (`{{ d }}{{ d.pop('a') }}`) prints as it was. So from the second piece on, pieces become text.
+   */
   private emit(value: Value, out: Value[]): void {
-    out.push(this.mode === 'string' ? pyStr(value) : value);
+    if (this.mode === 'string') {
+      out.push(pyStr(value));
+      return;
+    }
+    if (out.length === 1 && typeof out[0] !== 'string') out[0] = pyStr(out[0]);
+    out.push(out.length === 0 ? value : pyStr(value));
   }
 
   private forLoop(s: Extract<Stmt, { k: 'for' }>, scope: Scope, out: Value[]): void {

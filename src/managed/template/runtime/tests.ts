@@ -45,8 +45,8 @@ export const TESTS: Record<string, TestFunction> = ownTable<TestFunction>({
   le: cmp((r) => r <= 0),
   gt: cmp((r) => r > 0),
   ge: cmp((r) => r >= 0),
-  filter: () => false,
-  test: () => false,
+  filter: (e, v) => typeof v === 'string' && e.hasFilter(v),
+  test: (e, v) => typeof v === 'string' && e.hasTest(v),
 });
 TESTS['=='] = TESTS.eq;
 TESTS.equalto = TESTS.eq;
