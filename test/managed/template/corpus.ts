@@ -54,6 +54,6 @@ export function outcomeOfValue(value: unknown, mode: RenderMode): Outcome {
 
 export function outcomeOfError(err: unknown): Outcome {
   if (err instanceof TemplateSyntaxError) return { syntax: err.line };
-  if (err instanceof TemplateRenderError) return { error: /^(\w+):/.exec(err.message)?.[1] ?? `limit:${err.limit}` };
+  if (err instanceof TemplateRenderError) return { error: /^(?:\w+\.)?(\w+):/.exec(err.message)?.[1] ?? `limit:${err.limit}` };
   throw err;
 }

@@ -3,9 +3,11 @@
  * worker calls `handle` with one JSON request per render. Everything a template can reach is in this folder;
  * nothing here imports the host or Node.
  *
- * Requests: `{op: 'render', template, mode, scope?, context?, release?}` (`context` loads or replaces that scope;
- * a render without `scope` uses `context` once; `release` lists scopes to drop first) and `{op: 'release', scopes}`. Replies: `{value}` | `{syntax: {message,
- * line, column}}` | `{ref: path}` (the result is the unchanged context value at that path) | `{error: {type, message}}` | `{limit: 'memory', message}` (the worker must be replaced).
+ * Requests: `{op: 'render', template, mode, scope?, context?, release?}` (`context` loads or replaces that
+ * scope; a render without `scope` uses `context` once; `release` lists scopes to drop first) and
+ * `{op: 'release', scopes}`. Replies: `{value}` | `{ref: path}` (the result is the unchanged context value at
+ * that path) | `{syntax: {message, line, column}}` | `{error: {type, message}}` | `{limit: 'memory', message}`
+ * (the worker must be replaced).
  */
 import { contextFromJson, toPlain } from './convert.js';
 import { compile, render } from './environment.js';

@@ -4,7 +4,7 @@
  * to even. `as_is` exists only in native mode, as in the original (string templates that use it fail to compile).
  */
 import { getAttr, getItem } from './attributes.js';
-import { formatPercent } from './format.js';
+import { fixed, formatPercent } from './format.js';
 import type { FilterEnvironment, FilterFunction } from './interpreter.js';
 import { RawValue } from './interpreter.js';
 import { jsonDumps } from './json.js';
@@ -85,14 +85,15 @@ function toFloat(value: Value, fallback: Value): Value {
   return fallback;
 }
 
-/** round() of a float: half to even on the exact binary value, as Python does. */
+/** round() of a float: correctly rounded, exact ties to even, as Python does (via format.ts's `fixed`). */
 function pyRound(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
-  const m = 10 ** digits;
-  const scaled = x * m;
+  if (digits >= 0) return Number(fixed(x, digits));
+  const m = 10 ** -digits;
+  const scaled = x / m;
   let r = Math.round(scaled);
   if (Math.abs(scaled % 1) === 0.5 && r % 2 !== 0) r -= 1;
-  return r / m;
+  return r * m;
 }
 
 function items(value: Value): Value[] {

@@ -9,20 +9,24 @@ import {
 
 // ---- numbers ----------------------------------------------------------------------------------------------
 
-/** toFixed with Python's rounding of exact ties (round half to even); other values round the same in both. */
+/**
+ * toFixed with Python's rounding: correctly rounded from the exact binary value (which toFixed does too), but an
+ * exact tie goes to the even digit (toFixed rounds it up). A tie is exact only when the value's full decimal
+ * expansion ends in 5 at that digit: 2.675 is really 2.67499999..., so both give 2.67.
+ */
 export function fixed(x: number, digits: number): string {
   if (!Number.isFinite(x)) return floatRepr(x);
   if (digits > 100) digits = 100;
-  const scaled = x * 10 ** digits;
-  if (Math.abs(scaled) < 2 ** 50 && Math.abs(scaled % 1) === 0.5) {
-    const down = Math.floor(scaled);
-    const even = down % 2 === 0 ? down : down + 1;
-    const text = (even / 10 ** digits).toFixed(digits);
-    return text;
-  }
   if (Math.abs(x) >= 1e21) {
     const whole = BigInt(Math.round(x)).toString();
     return digits > 0 ? `${whole}.${'0'.repeat(digits)}` : whole;
+  }
+  const expansion = Math.abs(x).toFixed(Math.min(100, digits + 40));
+  const tail = expansion.slice(expansion.indexOf('.') + 1 + digits);
+  if (/^50*$/.test(tail)) {
+    const kept = expansion.slice(0, expansion.indexOf('.') + 1 + digits).replace(/\.$/, '');
+    const lastDigit = Number(kept[kept.length - 1]);
+    if (lastDigit % 2 === 0) return (x < 0 ? '-' : '') + kept;
   }
   return x.toFixed(digits);
 }
