@@ -75,11 +75,32 @@ describe('limits and escapes fail the render, the engine keeps working', () => {
   test.each([
     "{{ import('os') }}",
     "{{ import('json').codecs.open('/etc/passwd').read() }}",
+    "{{ import('uuid').os }}",
     "{{ ''.constructor.constructor('return process')() }}",
+    "{{ list_response.__proto__.polluted }}",
+    "{{ lipsum.__globals__['os'] }}",
+    "{{ cycler.__init__.__globals__.os }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     '{{ range(1e9) }}',
+    '{{ range(10**9)|list }}',
+    '{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}',
   ])('%s', async (template) => {
-    await expect(engine.render(template, {}, 'string')).rejects.toBeInstanceOf(TemplateRenderError);
-    await expect(engine.render(template, {}, 'native')).rejects.toBeInstanceOf(TemplateRenderError);
+    await expect(engine.render(template, context, 'string')).rejects.toBeInstanceOf(TemplateRenderError);
+    await expect(engine.render(template, context, 'native')).rejects.toBeInstanceOf(TemplateRenderError);
+  });
+
+  test('nesting that overflows the sandbox stack fails that render; the worker is replaced', async () => {
+    const before = (engine as QuickJsTemplateEngine).workersStarted;
+    const deep = `{{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`;
+    await expect(engine.render(deep, {}, 'string')).rejects.toMatchObject({ name: 'TemplateRenderError', limit: 'memory' });
+    expect(await engine.render('{{ 2 * 21 }}', {}, 'native')).toBe(42);
+    expect((engine as QuickJsTemplateEngine).workersStarted).toBe(before + 1);
+  });
+
+  test('a memory bomb that grows step by step hits the memory cap', async () => {
+    const bomb = "{% set ns = namespace(s='x' * 1000000) %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}";
+    await expect(engine.render(bomb, {}, 'string')).rejects.toMatchObject({ limit: 'memory' });
+    expect(await engine.render('{{ 1 }}', {}, 'string')).toBe('1');
   });
 
   test('a scope survives the replacement of its worker', async () => {
