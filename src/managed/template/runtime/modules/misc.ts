@@ -4,6 +4,7 @@ import {
   PyError, PyFloat, PyModule, bind, float, isNumber, iterate, numberOf, truthy, tuple, typeError, typeName, valueError, type Value,
 } from '../values.js';
 import { bytes, fn, hex, intArg } from './common.js';
+import { touch } from '../origin.js';
 import { randomBelow, randomBytes, randomFloat } from './entropy.js';
 
 function num(v: Value, name: string): number {
@@ -125,6 +126,7 @@ export const RANDOM = new PyModule('random', {
   shuffle: fn('shuffle', (a) => {
     const list = a[0];
     if (!Array.isArray(list)) throw typeError(`'${typeName(list)}' object does not support item assignment`);
+    touch(list);
     for (let i = list.length - 1; i > 0; i--) {
       const j = randomBelow(i + 1);
       [list[i], list[j]] = [list[j], list[i]];
