@@ -9,6 +9,7 @@ import { configureLogging, flushLogs, getLogger, redactor } from '../logging.js'
 import { VERSION } from '../version.js';
 import { check } from './check.js';
 import { addCommonOptions, readCommonOptions, type CommonOptions } from './options.js';
+import { addRenderCommand } from './render.js';
 import { upload } from './upload.js';
 
 const EXIT_CONFIG = 2;
@@ -117,6 +118,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       const file = String(cmd.optsWithGlobals().ini);
       run(writeExampleIni(file).then(() => (process.stderr.write(`${file} has been generated.\n`), 0)));
     });
+
+  addRenderCommand(program, run);
 
   program
     .command('version')

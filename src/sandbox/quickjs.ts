@@ -9,7 +9,7 @@
  * - time: the interrupt handler stops QuickJS once the batch deadline passes (an uncatchable "interrupted").
  */
 import { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } from 'quickjs-emscripten';
-import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { quoteForLog } from '../logText.js';
 import { RUNNER_SOURCE } from './runnerSource.js';
 import type { OutputCaps } from './protocol.js';
@@ -37,20 +37,46 @@ export interface SnippetRuntime {
   run(json: string, budgetMs: number, trace: boolean, output: OutputCaps): RunOutcome;
 }
 
+/** A QuickJS runtime with the limits above, and the deadline its interrupt handler checks. */
+export interface CappedQuickJS {
+  runtime: QuickJSRuntime;
+  context: QuickJSContext;
+  /** Epoch ms after which QuickJS stops (an uncatchable "interrupted"); Infinity for none. */
+  setDeadline(at: number): void;
+}
+
+/**
+ * Opens QuickJS with the capped memory, stack and interrupt deadline. Shared by the snippet runner and any
+ * other payload that runs in a sandbox worker (the managed-mode template engine).
+ */
+export async function openCappedQuickJS(memoryMb: number): Promise<CappedQuickJS> {
+  const wasmMemory = new WasmMemory({ initial: INITIAL_PAGES, maximum: memoryMb * PAGES_PER_MB });
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: wasmMemory as never }));
+  const runtime = module.newRuntime();
+  runtime.setMaxStackSize(MAX_STACK_BYTES);
+  runtime.setMemoryLimit(Math.floor(memoryMb * QUICKJS_HEAP_SHARE * 1024 * 1024));
+  let deadline = Number.POSITIVE_INFINITY;
+  runtime.setInterruptHandler(() => Date.now() > deadline);
+  return {
+    runtime,
+    context: runtime.newContext(),
+    setDeadline: (at) => {
+      deadline = at;
+    },
+  };
+}
+
 export async function openSnippetRuntime(
   snippets: SnippetSource[],
   limits: SandboxLimits,
   onProgress: (position: number) => void,
 ): Promise<SnippetRuntime> {
-  const wasmMemory = new WasmMemory({ initial: INITIAL_PAGES, maximum: limits.memoryMb * PAGES_PER_MB });
-  const module = await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmMemory: wasmMemory as never }));
-  const runtime = module.newRuntime();
-  runtime.setMaxStackSize(MAX_STACK_BYTES);
-  runtime.setMemoryLimit(Math.floor(limits.memoryMb * QUICKJS_HEAP_SHARE * 1024 * 1024));
+  const { context, setDeadline } = await openCappedQuickJS(limits.memoryMb);
   let deadline = Number.POSITIVE_INFINITY;
-  runtime.setInterruptHandler(() => Date.now() > deadline);
-
-  const context = runtime.newContext();
+  const setDeadlineTo = (at: number) => {
+    deadline = at;
+    setDeadline(at);
+  };
   const progress = context.newFunction('progress', (position) => {
     onProgress(context.getNumber(position));
   });
@@ -64,14 +90,14 @@ export async function openSnippetRuntime(
 
   // Compiling runs user text (QuickJS's Function evaluates a generated source), so it gets a deadline too.
   for (const s of snippets) {
-    deadline = Date.now() + limits.timeoutMsPerRecord;
+    setDeadlineTo(Date.now() + limits.timeoutMsPerRecord);
     const args = [s.kind, s.name, s.code].map((v) => context.newString(v));
     const compiled = context.callFunction(compile, context.undefined, ...args);
     for (const a of args) a.dispose();
     const label = `${s.kind === 'filter' ? 'filter' : 'converter'} "${s.name}"`;
     unwrap(context, compiled, `compiling ${label}`).dispose();
   }
-  deadline = Number.POSITIVE_INFINITY;
+  setDeadlineTo(Number.POSITIVE_INFINITY);
 
   return {
     run(json, budgetMs, trace, output) {
@@ -79,10 +105,10 @@ export async function openSnippetRuntime(
       const perRecord = context.newNumber(output.perRecord);
       const perRun = context.newNumber(output.perRun);
       const depth = context.newNumber(output.depth);
-      deadline = Date.now() + budgetMs;
+      setDeadlineTo(Date.now() + budgetMs);
       const result = context.callFunction(runBatch, context.undefined, input, trace ? context.true : context.false, perRecord, perRun, depth);
       const late = Date.now() > deadline;
-      deadline = Number.POSITIVE_INFINITY;
+      setDeadlineTo(Number.POSITIVE_INFINITY);
       for (const handle of [input, perRecord, perRun, depth]) handle.dispose();
       if (result.error) {
         const message = describeHandle(context, result.error);
@@ -107,7 +133,7 @@ function unwrap(
   throw new Error(`${doing}: ${quoteForLog(message)}`);
 }
 
-function describeHandle(context: QuickJSContext, handle: QuickJSHandle): string {
+export function describeHandle(context: QuickJSContext, handle: QuickJSHandle): string {
   const dumped: unknown = context.dump(handle);
   if (dumped && typeof dumped === 'object' && 'message' in dumped) {
     const { name, message } = dumped as { name?: unknown; message?: unknown };

@@ -40,11 +40,17 @@ export class SnippetWorker {
     worker.on('exit', (code) => this.fail('crash', `the sandbox worker exited (code ${code})`));
   }
 
-  /** Resolves once the snippets are compiled; rejects with the compile or start-up error. */
-  static start(init: Omit<WorkerInit, 'started'>): Promise<SnippetWorker> {
+  /**
+   * Resolves once the snippets are compiled; rejects with the compile or start-up error. Another payload can
+   * run in the same kind of worker (the managed-mode template engine does): `script` is then its worker entry,
+   * which must speak this file's protocol (RunRequest in, `ready`/`result`/`failed` out, `started` slot).
+   */
+  static start(init: Omit<WorkerInit, 'started'>): Promise<SnippetWorker>;
+  static start(init: object, script: URL): Promise<SnippetWorker>;
+  static start(init: object, script: URL = new URL('./worker.js', import.meta.url)): Promise<SnippetWorker> {
     const started = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: { ...init, started: started.buffer as SharedArrayBuffer } satisfies WorkerInit,
+    const worker = new Worker(script, {
+      workerData: { ...init, started: started.buffer as SharedArrayBuffer },
       env: {},
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
