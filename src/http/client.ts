@@ -28,6 +28,7 @@ import type {
   ClientOverrides,
   Clock,
   ErrorTextExtractor,
+  FailureClassifier,
   FailureExplainer,
   HttpClientLike,
   HttpClientOptions,
@@ -77,6 +78,7 @@ interface Own {
   timeoutMs: number;
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
+  classifyFailure?: FailureClassifier;
 }
 
 const DERIVE = Symbol('derive');
@@ -123,6 +125,7 @@ export class HttpClient implements HttpClientLike {
         timeoutMs,
         errorText: options.errorText,
         explainFailure: options.explainFailure,
+        classifyFailure: options.classifyFailure,
       };
     }
     this.shared.family.add(this);
@@ -145,6 +148,7 @@ export class HttpClient implements HttpClientLike {
       timeoutMs: overrides.timeoutMs ?? o.timeoutMs,
       errorText: overrides.errorText ?? o.errorText,
       explainFailure: overrides.explainFailure ?? o.explainFailure,
+      classifyFailure: overrides.classifyFailure ?? o.classifyFailure,
     });
   }
 
@@ -227,7 +231,11 @@ export class HttpClient implements HttpClientLike {
           attempts: attempt,
           retryAfterMs: parseRetryAfter(response.headers['retry-after'], clock.now()),
         };
-        const wait = rateLimitWait(response, rateLimit, clock.now());
+        const kind = this.own.classifyFailure?.(response);
+        const limited = kind === 'rate-limited';
+        // A rate limit only the body tells (a SOAP fault) that names no wait is backed off, still outside the retry budget.
+        const asked = rateLimitWait(response, rateLimit, clock.now(), { anyStatus: limited });
+        const wait = asked ?? (limited ? backoffDelay(rateWaits + 1, policy) : undefined);
         if (wait !== undefined) {
           // Rate limits are waited out as the server asks, within their own bounds, not the retry budget.
           if (wait > rateLimit.maxWaitMs) {
@@ -238,11 +246,11 @@ export class HttpClient implements HttpClientLike {
           }
           rateWaits++;
           attempt--;
-          log.warn(`${where}: rate limited (HTTP ${response.status}); waiting ${seconds(wait)} s as the server asks`);
+          log.warn(`${where}: rate limited (HTTP ${response.status}${said && limited ? `: ${said}` : ''}); waiting ${seconds(wait)} s${asked === undefined ? '' : ' as the server asks'}`);
           await clock.sleep(wait, opts.signal);
           continue;
         }
-        retriable = isRetriableStatus(response.status);
+        retriable = kind ? kind === 'retry' : isRetriableStatus(response.status);
         if (!retriable) explained = this.own.explainFailure?.({ method, url: safeUrl(target), status: response.status, said });
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {

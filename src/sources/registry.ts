@@ -8,6 +8,7 @@ import { casper } from './casper/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
 import { insight } from './insight/index.js';
+import { jasper } from './jasper/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -24,6 +25,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_users: csvUsers,
   dell_asset_order_status: dellAssetOrderStatus,
   insight,
+  jasper,
   ldap,
   ldap_assets: ldapAssets,
   okta,
