@@ -3,6 +3,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
+import { completeRun } from '../pipeline/runComplete.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
 import { printSummaries, type SectionStats } from '../pipeline/summary.js';
@@ -44,6 +45,7 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     try {
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
       await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), runOptions(opts, signal));
+      await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount });
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {

@@ -28,6 +28,7 @@ import type {
   ClientOverrides,
   Clock,
   ErrorTextExtractor,
+  FailureClassifier,
   FailureExplainer,
   HttpClientLike,
   HttpClientOptions,
@@ -78,6 +79,7 @@ interface Own {
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
   retryable?: (response: HttpResponse) => boolean;
+  classifyFailure?: FailureClassifier;
 }
 
 const DERIVE = Symbol('derive');
@@ -125,6 +127,7 @@ export class HttpClient implements HttpClientLike {
         errorText: options.errorText,
         explainFailure: options.explainFailure,
         retryable: options.retryable,
+        classifyFailure: options.classifyFailure,
       };
     }
     this.shared.family.add(this);
@@ -148,6 +151,7 @@ export class HttpClient implements HttpClientLike {
       errorText: overrides.errorText ?? o.errorText,
       explainFailure: overrides.explainFailure ?? o.explainFailure,
       retryable: overrides.retryable ?? o.retryable,
+      classifyFailure: overrides.classifyFailure ?? o.classifyFailure,
     });
   }
 
@@ -230,7 +234,11 @@ export class HttpClient implements HttpClientLike {
           attempts: attempt,
           retryAfterMs: parseRetryAfter(response.headers['retry-after'], clock.now()),
         };
-        const wait = rateLimitWait(response, rateLimit, clock.now());
+        const kind = this.own.classifyFailure?.(response);
+        const limited = kind === 'rate-limited';
+        // A rate limit only the body tells (a SOAP fault) that names no wait is backed off, still outside the retry budget.
+        const asked = rateLimitWait(response, rateLimit, clock.now(), { anyStatus: limited });
+        const wait = asked ?? (limited ? backoffDelay(rateWaits + 1, policy) : undefined);
         if (wait !== undefined) {
           // Rate limits are waited out as the server asks, within their own bounds, not the retry budget.
           if (wait > rateLimit.maxWaitMs) {
@@ -241,11 +249,11 @@ export class HttpClient implements HttpClientLike {
           }
           rateWaits++;
           attempt--;
-          log.warn(`${where}: rate limited (HTTP ${response.status}); waiting ${seconds(wait)} s as the server asks`);
+          log.warn(`${where}: rate limited (HTTP ${response.status}${said && limited ? `: ${said}` : ''}); waiting ${seconds(wait)} s${asked === undefined ? '' : ' as the server asks'}`);
           await clock.sleep(wait, opts.signal);
           continue;
         }
-        retriable = isRetriableStatus(response.status) || this.own.retryable?.(response) === true;
+        retriable = kind ? kind === 'retry' : isRetriableStatus(response.status) || this.own.retryable?.(response) === true;
         if (!retriable) explained = this.own.explainFailure?.({ method, url: safeUrl(target), status: response.status, said });
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {

@@ -77,6 +77,15 @@ export interface FailedRequest {
  */
 export type FailureExplainer = (failure: FailedRequest) => Error | undefined;
 
+/**
+ * What a failed response really is, for APIs whose status does not tell: SOAP 1.1 sends every fault as HTTP 500,
+ * whether the credentials were wrong (retrying only locks the account), the server is busy, or the caller is over
+ * its rate limit. 'rate-limited' is waited out as a 429 is (its headers, else the retry policy's backoff, outside the
+ * retry budget); 'retry' is retried; 'fail' is not (explainFailure then sees it). Undefined: the status decides.
+ */
+export type FailureKind = 'rate-limited' | 'retry' | 'fail';
+export type FailureClassifier = (response: HttpResponse) => FailureKind | undefined;
+
 /** What a client derived with `with()` may change; everything else (TLS, proxy, pool, section, log) is shared. */
 export interface ClientOverrides {
   /** Relative request URLs (`/api/v1/users`) are appended to it; absolute ones are used as they are. */
@@ -95,6 +104,7 @@ export interface ClientOverrides {
    * otherwise (Google's 403 with reason userRateLimitExceeded or quotaExceeded).
    */
   retryable?: (response: HttpResponse) => boolean;
+  classifyFailure?: FailureClassifier;
 }
 
 export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {

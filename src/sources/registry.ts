@@ -15,6 +15,7 @@ import { entraGroups } from './entra_groups/index.js';
 import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { insight } from './insight/index.js';
 import { intuneDevices } from './intune_devices/index.js';
+import { jasper } from './jasper/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
@@ -40,6 +41,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   google_mobile_devices: googleMobileDevices,
   insight,
   intune_devices: intuneDevices,
+  jasper,
   json_assets: jsonAssets,
   json_users: jsonUsers,
   landscape,

@@ -53,7 +53,22 @@ export interface Source {
    * webhook names. Required of a source whose plugin declares `webhook`. Rejects when the source has no such record.
    */
   fetchOne?(id: RecordId, request: ReadRequest): Promise<RawRecord>;
+  /**
+   * Called by `upload` once the section's run succeeded: read() finished, every record it yielded was pushed to
+   * Oomnitza (or filtered out or skipped by the mappings), nothing failed, and it was not a --testmode,
+   * --record-count or canceled run. A source that keeps state between runs (Jasper's watermark) saves it here, so
+   * that what a failed run missed is read again next time. A rejection fails the section.
+   */
+  onRunComplete?(outcome: RunOutcome): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** What the pipeline tells a source about a successful run (Source.onRunComplete). */
+export interface RunOutcome {
+  /** Records read from the source in this run. */
+  pulled: number;
+  /** Records Oomnitza accepted. */
+  pushed: number;
 }
 
 /** What a section syncs: the record type and the name of its mapping in Oomnitza (also sent as `connector_name`). */

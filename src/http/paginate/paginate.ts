@@ -26,6 +26,13 @@ export interface PaginateOptions<T> {
   body?: unknown;
   /** 'json' (default) or 'xml' (HttpResponse.xml(): a single element at the `items` path is then one item). */
   format?: 'json' | 'xml';
+  /**
+   * Sends each page's body as this text instead of JSON (a SOAP envelope): gets `body` with the page's token set at
+   * its `{ body: 'path' }` place. Say the content type (and accept) in `headers`.
+   */
+  encodeBody?: (body: unknown) => string;
+  /** Reads a page's body instead of `format` (a SOAP envelope's payload). */
+  decode?: (response: HttpResponse) => unknown;
   /** The page's items: a body path (`value`, `data.items`; '' is the body itself) or a function. */
   items: string | ((page: RawPage) => readonly T[] | null | undefined);
   strategy: Strategy;
@@ -111,7 +118,8 @@ class PageLoop<T> {
     const method = this.o.method ?? 'GET';
     const { url, opts } = this.request(token);
     const response = await this.client.request(method, url, { ...opts, signal });
-    const raw: RawPage = { index, token, response, body: parse(response, this.o.format), where: `${this.prefix}${method} ${safeUrl(response.url)}` };
+    const body = this.o.decode ? this.o.decode(response) : parse(response, this.o.format);
+    const raw: RawPage = { index, token, response, body, where: `${this.prefix}${method} ${safeUrl(response.url)}` };
     return { ...raw, items: this.itemsOf(raw) };
   }
 
@@ -129,9 +137,10 @@ class PageLoop<T> {
     };
     for (const { place, value } of strategy.always ?? []) put(place, value);
     const inject = strategy.inject;
-    if (token !== undefined && typeof inject === 'object' && 'url' in inject) return { url: String(token), opts: { headers, json: body } };
+    const encoded = (b: unknown): RequestOptions => (this.o.encodeBody ? { body: this.o.encodeBody(b) } : { json: b });
+    if (token !== undefined && typeof inject === 'object' && 'url' in inject) return { url: String(token), opts: { headers, ...encoded(body) } };
     if (token !== undefined) put(inject as Place, token);
-    return { url: this.o.path, opts: { query, headers, json: body } };
+    return { url: this.o.path, opts: { query, headers, ...encoded(body) } };
   }
 
   private itemsOf(page: RawPage): readonly T[] {
