@@ -39,9 +39,9 @@ module.exports = {
     {
       name: 'sources-independent',
       severity: 'error',
-      comment: 'A source folder does not reach into another source folder; shared code belongs in src/http/ or beside types.ts.',
+      comment: 'A source folder does not reach into another source folder; shared code belongs in src/http/ or beside types.ts, or in a vendor folder that is no source (workspaceone/: the UEM API parts of [airwatch] and [workspaceone_devicesoftware]).',
       from: { path: '^src/sources/([^/]+)/' },
-      to: { path: '^src/sources/[^/]+/', pathNot: '^src/sources/$1/' },
+      to: { path: '^src/sources/[^/]+/', pathNot: '^src/sources/($1|workspaceone)/' },
     },
     {
       name: 'registry-only-in-composition-root',
