@@ -2,7 +2,7 @@
  * The HTTP source kit in one import: `import { fanOut, paginate, sessionLogin } from '../../http/index.js'`.
  * - clients: the section's HttpClient, derived per vendor API with `ctx.http.with({ baseUrl, auth, rateLimit })`
  * - auth providers (auth/), pagination strategies and the page loop (paginate/), rate-limit waits (rateLimit.ts)
- * - fan-out of detail calls (fanOut.ts), XML in xmltodict's shape (xml.ts), SOAP 1.1 envelopes (soap.ts), setting groups (settings.ts)
+ * - fan-out of detail calls (fanOut.ts), one in-flight bound for pages ahead and fan-out together (limit.ts), XML in xmltodict's shape (xml.ts), SOAP 1.1 envelopes (soap.ts), setting groups (settings.ts)
  * - big bodies read as they arrive: HttpClient.stream() and the items of a JSON list one by one (jsonItems.ts)
  */
 export * from './types.js';
@@ -13,6 +13,7 @@ export * from './auth/index.js';
 export * from './paginate/index.js';
 export { DEFAULT_RATE_LIMIT, rateLimitWait, resetDelay } from './rateLimit.js';
 export { fanOut, isAuthFailure, type FanOutOptions } from './fanOut.js';
+export { limitConcurrency, type LimitedClient } from './limit.js';
 export { parseXml } from './xml.js';
 export { asList, isXmlText, parseSoap, soapEnvelope, soapFaultText, soapHeaders, textOf, wsseUsernameToken, type SoapFault, type SoapMessage } from './soap.js';
 export { jsonItems, JsonItemScanner, JsonTextError, type JsonItemScannerOptions, type JsonPosition } from './jsonItems.js';

@@ -2,6 +2,7 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { airwatch } from './airwatch/index.js';
 import { androidEnterprise } from './android_enterprise/index.js';
 import { awx } from './awx/index.js';
 import { azureusers } from './azureusers/index.js';
@@ -24,9 +25,11 @@ import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
 import { workday } from './workday/index.js';
+import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  airwatch,
   android_enterprise: androidEnterprise,
   awx,
   azureusers,
@@ -51,6 +54,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   onelogin,
   sccm,
   workday,
+  workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,
 };
 
