@@ -78,7 +78,6 @@ interface Own {
   timeoutMs: number;
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
-  retryable?: (response: HttpResponse) => boolean;
   classifyFailure?: FailureClassifier;
 }
 
@@ -126,7 +125,6 @@ export class HttpClient implements HttpClientLike {
         timeoutMs,
         errorText: options.errorText,
         explainFailure: options.explainFailure,
-        retryable: options.retryable,
         classifyFailure: options.classifyFailure,
       };
     }
@@ -150,7 +148,6 @@ export class HttpClient implements HttpClientLike {
       timeoutMs: overrides.timeoutMs ?? o.timeoutMs,
       errorText: overrides.errorText ?? o.errorText,
       explainFailure: overrides.explainFailure ?? o.explainFailure,
-      retryable: overrides.retryable ?? o.retryable,
       classifyFailure: overrides.classifyFailure ?? o.classifyFailure,
     });
   }
@@ -253,7 +250,7 @@ export class HttpClient implements HttpClientLike {
           await clock.sleep(wait, opts.signal);
           continue;
         }
-        retriable = kind ? kind === 'retry' : isRetriableStatus(response.status) || this.own.retryable?.(response) === true;
+        retriable = kind ? kind === 'retry' : isRetriableStatus(response.status);
         if (!retriable) explained = this.own.explainFailure?.({ method, url: safeUrl(target), status: response.status, said });
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {

@@ -11,6 +11,7 @@
  * `xsi:nil` element as null, and leave attributes as `@name`.
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XML_PARSER_OPTIONS } from './xml.js';
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
@@ -84,19 +85,8 @@ export interface SoapMessage {
   fault?: SoapFault;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  processEntities: true,
-  htmlEntities: false,
-});
+// The kit's XML reading, with namespace prefixes dropped (SOAP servers choose their own: ns2:, SOAP-ENV:, ...).
+const parser = new XMLParser({ ...XML_PARSER_OPTIONS, removeNSPrefix: true });
 
 /** Reads a SOAP 1.1 message; throws on malformed XML, a DTD (SOAP forbids them: entity bombs) or a missing Body. */
 export function parseSoap(text: string): SoapMessage {

@@ -99,11 +99,6 @@ export interface ClientOverrides {
   timeoutMs?: number;
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
-  /**
-   * A failure to retry with backoff although its status is neither 429 nor 5xx: a vendor that signals rate limits
-   * otherwise (Google's 403 with reason userRateLimitExceeded or quotaExceeded).
-   */
-  retryable?: (response: HttpResponse) => boolean;
   classifyFailure?: FailureClassifier;
 }
 

@@ -8,7 +8,8 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-const parser = new XMLParser({
+/** xmltodict's shape (attributes `@name`, text `#text`, values as text), shared by every XML reader of the kit. */
+export const XML_PARSER_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   textNodeName: '#text',
@@ -20,7 +21,9 @@ const parser = new XMLParser({
   processEntities: true,
   // Entity expansion is the classic XML bomb; fast-xml-parser expands only the predefined and numeric entities.
   htmlEntities: false,
-});
+} as const;
+
+const parser = new XMLParser(XML_PARSER_OPTIONS);
 
 /** Parses an XML document; throws on malformed XML. */
 export function parseXml(text: string): unknown {

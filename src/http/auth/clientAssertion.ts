@@ -6,7 +6,7 @@
  */
 import { redactor } from '../../logging.js';
 import type { AuthProvider } from '../types.js';
-import { TokenCache } from './tokenCache.js';
+import { TokenCache, tokenCacheProvider } from './tokenCache.js';
 import { requestToken } from './tokenEndpoint.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -59,11 +59,5 @@ export function oauth2ClientAssertion(config: OAuth2ClientAssertion): AuthProvid
     });
   }, now);
 
-  return {
-    async authorize(req, client) {
-      req.headers.authorization = await tokens.header(client);
-    },
-    invalidate: (rejected) => tokens.invalidate(rejected),
-    describe: () => who,
-  };
+  return tokenCacheProvider(tokens, who);
 }

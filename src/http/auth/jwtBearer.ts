@@ -12,7 +12,7 @@ import { ConfigError } from '../../errors.js';
 import { redactor } from '../../logging.js';
 import type { AuthProvider } from '../types.js';
 import { privateKeyFor, signJwt } from './jwt.js';
-import { TokenCache } from './tokenCache.js';
+import { TokenCache, tokenCacheProvider } from './tokenCache.js';
 import { requestToken, type TokenRequest } from './tokenEndpoint.js';
 
 /** The fields of a Google service-account JSON key file this provider reads. */
@@ -83,13 +83,7 @@ export function jwtBearer(options: JwtBearerOptions): AuthProvider {
   const now = options.now ?? Date.now;
   const { who, tokenRequest } = options.kind === 'google' ? googleGrant(options) : appleAssertion(options);
   const tokens = new TokenCache(async (client) => requestToken(client, { ...tokenRequest(now()), now }), now);
-  return {
-    async authorize(req, client) {
-      req.headers.authorization = await tokens.header(client);
-    },
-    invalidate: (rejected) => tokens.invalidate(rejected),
-    describe: () => who,
-  };
+  return tokenCacheProvider(tokens, who);
 }
 
 /** What differs between the two shapes: whom we are, and the token request for a given time. */

@@ -4,7 +4,7 @@
  */
 import { redactor } from '../../logging.js';
 import type { AuthProvider, ErrorTextExtractor } from '../types.js';
-import { TokenCache } from './tokenCache.js';
+import { TokenCache, tokenCacheProvider } from './tokenCache.js';
 import { requestToken } from './tokenEndpoint.js';
 
 export interface OAuth2ClientCredentials {
@@ -64,11 +64,5 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
     });
   }, now);
 
-  return {
-    async authorize(req, client) {
-      req.headers.authorization = await tokens.header(client);
-    },
-    invalidate: (rejected) => tokens.invalidate(rejected),
-    describe: () => who,
-  };
+  return tokenCacheProvider(tokens, who);
 }

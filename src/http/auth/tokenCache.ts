@@ -2,7 +2,7 @@
  * The token life cycle every OAuth2-style provider shares: one token request at a time however many callers
  * need a token (single-flight), the token reused until shortly before it expires, dropped after a 401.
  */
-import type { HttpClientLike, OutgoingRequest } from '../types.js';
+import type { AuthProvider, HttpClientLike, OutgoingRequest } from '../types.js';
 
 /** Whether a request carries `value` in a header or its query string (how providers inject tokens). */
 export function carriesToken(request: OutgoingRequest, value: string): boolean {
@@ -60,4 +60,15 @@ export class TokenCache {
     if (!rejected || !this.cached || carriesToken(rejected, this.cached.header)) this.cached = undefined;
     return true;
   }
+}
+
+/** The AuthProvider of a token-endpoint grant: the cached token as `Authorization`, dropped after a 401 for it. */
+export function tokenCacheProvider(tokens: TokenCache, who: string): AuthProvider {
+  return {
+    async authorize(req, client) {
+      req.headers.authorization = await tokens.header(client);
+    },
+    invalidate: (rejected) => tokens.invalidate(rejected),
+    describe: () => who,
+  };
 }

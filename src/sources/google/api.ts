@@ -30,7 +30,8 @@ export function googleApiClient(ctx: SourceContext, o: GoogleApiOptions): HttpCl
     headers: { accept: 'application/json' },
     rateLimit: rateLimitOf(o),
     errorText: googleErrorText,
-    retryable: isGoogleRateLimit,
+    // Google's 403 userRateLimitExceeded/quotaExceeded is a rate limit that is not a 429: retried with backoff.
+    classifyFailure: (r) => (isGoogleRateLimit(r) ? 'retry' : undefined),
     // A disabled API is a 403 PERMISSION_DENIED too: it is recognised before the source reads its own 403s.
     explainFailure: (f) => apiDisabled(ctx.section, o, f) ?? o.explain?.(f) ?? explainShared(ctx.section, o, f),
   });

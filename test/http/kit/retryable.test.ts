@@ -1,4 +1,4 @@
-/** ClientOverrides.retryable: a vendor's rate limit that is not a 429 (Google's 403 userRateLimitExceeded) is retried with backoff. */
+/** ClientOverrides.classifyFailure 'retry': a vendor's rate limit that is not a 429 (Google's 403 userRateLimitExceeded) is retried with backoff. */
 import { HttpClient, HttpPermanentError } from '../../../src/http/index.js';
 import { startTestServer, type TestServer } from '../../support/httpTestServer.js';
 import { fakeClock } from './fakeClock.js';
@@ -17,7 +17,7 @@ test('a response the client is told to retry is retried; without the hook the sa
   server = await startTestServer({ 'GET /list': () => (calls++ % 3 < 2 ? limited : { json: { ok: true } }) });
   const clock = fakeClock();
   root = new HttpClient({ section: 's', tls: { verify: true }, clock, retry: { retries: 3, baseDelayMs: 100, maxDelayMs: 1000 } });
-  const api = root.with({ baseUrl: server.url, retryable: (r) => r.status === 403 && r.text.includes('userRateLimitExceeded') });
+  const api = root.with({ baseUrl: server.url, classifyFailure: (r) => (r.status === 403 && r.text.includes('userRateLimitExceeded') ? 'retry' : undefined) });
   expect(await api.getJson('/list')).toEqual({ ok: true });
   expect(server.requests).toHaveLength(3);
   expect(clock.sleeps).toHaveLength(2);
