@@ -65,3 +65,23 @@ export function isConfigError(err: unknown): err is ConfigError | ConfigErrors {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * The error classes of a failed delivery, in one place (summary, run report and spool use them):
+ * - transient: network, timeouts, 429, 5xx, and records cut off by a stop or the circuit breaker: a replay may work;
+ * - policy: 401/403, the target refused the credentials or the permission: the section stops at once;
+ * - permanent: any other refusal (400, 404, 413, 422): the record must change before it can be sent;
+ * - config: the admin must fix the INI or a secret.
+ */
+export type ErrorClass = 'transient' | 'permanent' | 'policy' | 'config';
+
+export function errorClass(err: unknown): ErrorClass {
+  if (isConfigError(err)) return 'config';
+  const status = (err as { status?: unknown } | undefined)?.status;
+  if (typeof status === 'number') {
+    if (status === 401 || status === 403) return 'policy';
+    if (status === 429 || status >= 500) return 'transient';
+    return 'permanent';
+  }
+  return err instanceof PermanentError ? 'permanent' : 'transient';
+}

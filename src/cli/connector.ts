@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { check } from './check.js';
 import { addCommonOptions, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
+import { replay } from './replay.js';
 import { upload } from './upload.js';
 
 const EXIT_CONFIG = 2;
@@ -64,6 +65,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
   addCommonOptions(program.command('upload'))
     .description('pull records from the named sections and push them to Oomnitza')
     .argument('<sections...>', 'INI section names, e.g. ldap csv_assets casper.MDM')
+    .option('--report <file>', 'write the outcome of the run as JSON (counts, error classes, spooled records, exit code) for schedulers')
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       prepare(opts);
@@ -108,6 +110,19 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       prepare(opts);
       // Loaded on demand: upload runs from cron never need the server code.
       run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning }, stopSignal())));
+    });
+
+  program
+    .command('replay')
+    .description('send the records of the dead-letter spool ([oomnitza] spool_dir) to Oomnitza again; --list shows them')
+    .argument('[sections...]', 'INI section names (default: every section with spooled records)')
+    .option('--ini <file>', 'config file to use', './config.ini')
+    .option('--logging-config <file>', 'logging config file to use', './logging.json')
+    .option('--list', 'list what is spooled and why; send nothing', false)
+    .action((sections: string[], _o, cmd: Command) => {
+      const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean }>();
+      configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
+      run(replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
     });
 
   program

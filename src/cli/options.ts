@@ -11,6 +11,8 @@ export interface CommonOptions {
   showMappings: boolean;
   testmode: boolean;
   saveData: boolean;
+  /** --report FILE (upload): the run's outcome as JSON. */
+  report?: string;
 }
 
 function positiveInt(raw: string): number {
@@ -56,5 +58,6 @@ export function readCommonOptions(cmd: Command): CommonOptions {
     showMappings: Boolean(o.showMappings),
     testmode: Boolean(o.testmode),
     saveData: Boolean(o.saveData),
+    report: typeof o.report === 'string' ? o.report : undefined,
   };
 }

@@ -6,13 +6,28 @@ import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pip
 import { completeRun } from '../pipeline/runComplete.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
+import { writeRunReport } from '../pipeline/runReport.js';
 import { printSummaries, type SectionStats } from '../pipeline/summary.js';
 import { stopCause, syncSection } from '../pipeline/syncSection.js';
+import { DeadLetterSpool } from '../spool/deadLetterSpool.js';
+import { lockSection, type SectionLock } from '../spool/sectionLock.js';
+import { spoolDirOf } from '../spool/spoolDir.js';
 import type { CommonOptions } from './options.js';
 
 const log = getLogger('connector');
 
 export async function upload(sectionNames: string[], opts: CommonOptions, signal: AbortSignal): Promise<number> {
+  const started = new Date();
+  /** The exit code, after --report is written: a report the admin asked for and did not get is a failure. */
+  const finish = async (code: number, sections: SectionStats[]): Promise<number> => {
+    if (!opts.report) return code;
+    try {
+      await writeRunReport(opts.report, { command: 'upload', started, exitCode: code, sections });
+      return code;
+    } catch {
+      return code || 1;
+    }
+  };
   const config = await loadConfig(opts.ini, { sections: sectionNames, requireEnabled: true });
   const runtimes = createRuntimes(config, { signal, workers: opts.workers });
 
@@ -26,10 +41,14 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     const refused = isConfigError(err) || status === 401 || status === 403;
     log.error(`${refused ? 'Oomnitza refused the credentials' : 'cannot connect to Oomnitza'}: ${errorMessage(err)}`);
     for (const r of runtimes) r.stats.fatal = refused ? 'Oomnitza refused the credentials ([oomnitza] api_token or username/password); nothing was read' : 'Oomnitza unreachable; nothing was read';
-    printSummaries(runtimes.map((r) => (r.stats.finish(), r.stats)), opts.testmode);
-    return 1;
+    const all = runtimes.map((r) => (r.stats.finish(), r.stats));
+    printSummaries(all, opts.testmode);
+    return finish(1, all);
   }
 
+  // --testmode sends nothing: no spool, and no lock (a test run beside the nightly one is harmless).
+  const spoolDir = spoolDirOf(config);
+  const spool = opts.testmode ? undefined : new DeadLetterSpool(spoolDir);
   const results: SectionStats[] = [];
   for (const rt of runtimes) {
     const { stats } = rt;
@@ -42,19 +61,22 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
       results.push(stats);
       continue;
     }
+    let lock: SectionLock | undefined;
     try {
+      if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
-      await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), runOptions(opts, signal));
+      await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), { ...runOptions(opts, signal), spool });
       await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount });
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {
       stats.finish();
       await rt.close();
+      await lock?.release();
     }
     results.push(stats);
   }
   await oomnitza.client.close();
   printSummaries(results, opts.testmode);
-  return results.every((s) => s.ok) && !signal.aborted ? 0 : 1;
+  return finish(results.every((s) => s.ok) && !signal.aborted ? 0 : 1, results);
 }

@@ -34,6 +34,11 @@ export const oomnitzaSettings = {
     default: 10, min: 0, max: 300,
     description: 'Seconds the batches in flight (and the finalize) may still take after SIGTERM or Ctrl-C; then they are aborted and reported as not delivered.',
   }),
+  // Undelivered records are kept rather than only reported: `connector replay` sends them later.
+  spool_dir: setting.string({
+    description: 'Folder for the dead-letter spool (batches Oomnitza did not accept, for `connector replay`) and the per-section lock files. Relative to this file; empty means "spool" next to it.',
+    example: 'spool',
+  }),
   vault_backend: commonSettings.vault_backend,
   vault_keys: commonSettings.vault_keys,
   vault_alias: commonSettings.vault_alias,

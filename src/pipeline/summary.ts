@@ -1,4 +1,5 @@
 /** Counters for one section's run and the one-line summary every run ends with. */
+import type { ErrorClass } from '../errors.js';
 import { getLogger, redactor } from '../logging.js';
 import { escapeForLog } from '../logText.js';
 
@@ -11,6 +12,8 @@ export interface Problem {
   reason: string;
   /** How many records this problem stands for (a failed batch: all of its records). */
   count: number;
+  /** A failed delivery's class (errors.ts errorClass); absent for failures before the push (a bad row, a converter). */
+  errorClass?: ErrorClass;
 }
 
 /** Problems listed (with reasons) per kind; the rest are counted. */
@@ -39,6 +42,10 @@ export class SectionStats {
   stoppedBecause?: string;
   /** Of `failed`: records read but not delivered because the run's stop signal cut it short (never sent, or aborted in flight). */
   notSent = 0;
+  /** Of `failed`: records written to the dead-letter spool (`connector replay` sends them again). */
+  spooled = 0;
+  /** Failed records per error class of their delivery (the failures before any push are not classed). */
+  readonly failedByClass: Partial<Record<ErrorClass, number>> = {};
   readonly failures: Problem[] = [];
   readonly skips: Problem[] = [];
   readonly converterProblems: Problem[] = [];
@@ -48,9 +55,10 @@ export class SectionStats {
   constructor(readonly section: string) {}
 
   /** `count`: the records `id` names (a batch); all of them are failed. */
-  fail(id: string, reason: string, count = 1): void {
+  fail(id: string, reason: string, count = 1, errorClass?: ErrorClass): void {
     this.failed += count;
-    if (this.failures.length < KEEP) this.failures.push({ id, reason, count });
+    if (errorClass) this.failedByClass[errorClass] = (this.failedByClass[errorClass] ?? 0) + count;
+    if (this.failures.length < KEEP) this.failures.push({ id, reason, count, ...(errorClass ? { errorClass } : {}) });
   }
 
   sourceFail(id: string, reason: string): void {
@@ -92,6 +100,7 @@ export class SectionStats {
     return (
       `[${this.section}] pulled ${this.pulled}, filtered out ${this.filtered}, skipped ${this.skipped}, ` +
       `${verb} ${this.pushed}, failed ${this.failed}, ` +
+      (this.spooled ? `spooled ${this.spooled} (connector replay sends them), ` : '') +
       (this.converterErrors ? `converter errors ${this.converterErrors}, ` : '') +
       `${s.toFixed(1)} s, ${rate} records/s` +
       (this.canceled ? ` (stopped early${this.stoppedBecause ? `: ${escapeForLog(this.stoppedBecause, MAX_REASON)}` : ''})` : '') +

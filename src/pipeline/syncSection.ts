@@ -6,12 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ConnectorError, errorMessage, PermanentError } from '../errors.js';
+import { ConnectorError, errorClass, errorMessage, PermanentError, type ErrorClass } from '../errors.js';
 import { HttpError } from '../http/httpError.js';
 import { redactor, type Logger } from '../logging.js';
 import type { BulkPayload, PushLimits } from '../oomnitza/client.js';
 import { oomnitzaSettings } from '../oomnitza/settings.js';
 import type { RawRecord } from '../records.js';
+import type { DeadLetterSpool } from '../spool/deadLetterSpool.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import type { PreparedSection } from './prepareSection.js';
 import { batchName, recordName, refOf, type NumberedPayload } from './recordName.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   saveDir: string;
   /** How often to ask Oomnitza whether an admin canceled the run (default 10 s). */
   cancelCheckMs?: number;
+  /** Where undelivered batches are kept for `connector replay` (not in testmode: nothing is sent there). */
+  spool?: DeadLetterSpool;
 }
 
 /**
@@ -97,6 +100,9 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   /** Set when no further batch may be sent: Oomnitza refused the credentials, or stopped answering (the breaker). */
   let stopReason: string | undefined;
   let tooLarge: true | undefined;
+  /** Class of the cause in stopReason: a refusal (policy) or the breaker (transient). */
+  let stopClass: ErrorClass = 'transient';
+  let spoolBroken: string | undefined;
   const limits = run.oomnitza?.pushLimits ?? DEFAULT_LIMITS;
   const breaker = new CircuitBreaker(limits.stopAfterTimeouts);
   // Aborts the pushes in flight and the finalize: when the breaker opens, or when the grace after a stop signal ran
@@ -141,14 +147,35 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     connector_name: variant.mappingName,
   });
 
+  /**
+   * A batch that will not be delivered: into the dead-letter spool (so `connector replay` can send it), then failed
+   * with its cause. A spool that cannot be written is said once; the records are still counted and named as failed.
+   */
+  const failBatch = async (batch: NumberedPayload[], reason: string, cls: ErrorClass): Promise<void> => {
+    if (opts.spool && !testmode && !spoolBroken) {
+      const { records, portion: meant, connector_name, data_type, sync_field, insert_only, update_only } = payloadFor(batch);
+      try {
+        await opts.spool.append({
+          section: section.name, portion: meant, cause: reason, errorClass: cls, connector_name, data_type, sync_field, insert_only, update_only,
+          names: batch.map((r) => recordName(r.payload, syncFields, r.ref)), records,
+        });
+        stats.spooled += batch.length;
+      } catch (err) {
+        spoolBroken = errorMessage(err);
+        log.error(`${spoolBroken}; undelivered records are no longer spooled in this run (they are listed as failed)`);
+      }
+    }
+    stats.fail(batchName(batch, syncFields), reason, batch.length, cls);
+  };
+
   const push = async (batch: NumberedPayload[]): Promise<void> => {
     // Once Oomnitza refused the credentials every further request is doomed (and hammers the account lockout); once
     // it stopped answering every further one costs timeout x retries; after a stop signal nothing new is started.
     // The batches queued behind are failed with the cause instead of being sent.
     const unsent = notSending();
     if (unsent) {
-      stats.fail(batchName(batch, syncFields), `not sent: ${unsent}`, batch.length);
       countNotSent(batch.length);
+      await failBatch(batch, `not sent: ${unsent}`, stopReason ? stopClass : 'transient');
       return;
     }
     const payload = payloadFor(batch);
@@ -166,8 +193,8 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       if (!(err instanceof HttpError) && (abortPushes.signal.aborted || opts.signal.aborted)) {
         // Cut short by us (the breaker, the stop grace, serve's stop): Oomnitza may or may not have the batch.
         const reason: unknown = abortPushes.signal.aborted ? abortPushes.signal.reason : opts.signal.reason;
-        stats.fail(batchName(batch, syncFields), `not delivered: ${errorMessage(reason)}`, batch.length);
         countNotSent(batch.length);
+        await failBatch(batch, `not delivered: ${errorMessage(reason)}`, 'transient');
         return;
       }
       if (breaker.failed(err, 'batches')) {
@@ -190,9 +217,12 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
         for (const record of batch) await push([record]);
         return;
       }
-      if (status === 401 || status === 403) stopReason ??= `Oomnitza refused the request: ${errorMessage(err)}`;
+      if ((status === 401 || status === 403) && !stopReason) {
+        stopReason = `Oomnitza refused the request: ${errorMessage(err)}`;
+        stopClass = 'policy';
+      }
       const hint = status === 413 ? ' (this one record is larger than Oomnitza accepts)' : '';
-      stats.fail(batchName(batch, syncFields), `${errorMessage(err)}${hint}`, batch.length);
+      await failBatch(batch, `${errorMessage(err)}${hint}`, errorClass(err));
     }
   };
 
@@ -282,9 +312,11 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     if (!opts.signal.aborted) stats.fatal = `reading from the source failed: ${errorMessage(err)}`;
   }
   try {
-    if (!notSending()) await processChunk(chunk, chunkStart);
+    // Read records are transformed even when nothing more is sent, so that they are failed by name and spooled.
+    await processChunk(chunk, chunkStart);
     await Promise.all(pending);
-    if (!notSending() && outBatch.length) await dispatch(outBatch);
+    // Also when nothing more is sent: push() then fails (and spools) the records by name.
+    if (outBatch.length) await dispatch(outBatch);
     outBatch = [];
   } catch (err) {
     stats.fatal ??= `processing failed: ${errorMessage(err)}`;

@@ -15,6 +15,8 @@ import { ConfigError, ConfigErrors, ConnectorError, errorMessage } from '../erro
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { runOptions } from '../pipeline/runOptions.js';
+import { DeadLetterSpool } from '../spool/deadLetterSpool.js';
+import { spoolDirOf } from '../spool/spoolDir.js';
 import { createRuntimes, type SectionRuntime } from '../pipeline/sectionRuntime.js';
 import type { RecordId, SourcePlugin, WebhookDescriptor } from '../sources/types.js';
 import { createGuard, type SectionGuard } from './auth.js';
@@ -172,7 +174,7 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
     // Connecting to Oomnitza and loading mappings may hang: a stop during the start ends it at once (nothing was accepted).
     const starting = (async () => {
       oomnitza = await connectOomnitza(config, opts.testmode);
-      return prepareSyncs(runtimes, oomnitza, opts, hardStop.signal, tuning);
+      return prepareSyncs(runtimes, oomnitza, opts, hardStop.signal, tuning, opts.testmode ? undefined : new DeadLetterSpool(spoolDirOf(config)));
     })();
     const syncs = await untilStopped(starting, signal);
     if (!syncs) {
@@ -205,9 +207,10 @@ async function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T
 
 async function prepareSyncs(
   runtimes: SectionRuntime[], oomnitza: OomnitzaConnection, opts: ServeOptions, hardStop: AbortSignal, tuning: ServerTuning,
+  spool: DeadLetterSpool | undefined,
 ): Promise<Map<string, SectionSync>> {
   const syncs = new Map<string, SectionSync>();
-  const runOpts = runOptions({ ...opts, recordCount: undefined }, hardStop);
+  const runOpts = { ...runOptions({ ...opts, recordCount: undefined }, hardStop), spool };
   for (const rt of runtimes) {
     let prepared;
     try {

@@ -1,0 +1,68 @@
+/**
+ * `--report FILE`: the run's outcome as JSON for schedulers and monitoring, so that they need not parse logs. Written
+ * once at the end, to a temporary name then renamed (a reader never sees half a report), secrets redacted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { errorMessage } from '../errors.js';
+import { getLogger, redactor } from '../logging.js';
+import { VERSION } from '../version.js';
+import type { SectionStats } from './summary.js';
+
+export interface RunReport {
+  connectorVersion: string;
+  command: string;
+  started: string;
+  finished: string;
+  exitCode: number;
+  sections: SectionReport[];
+}
+
+export type SectionReport = ReturnType<typeof sectionReport>;
+
+export function sectionReport(s: SectionStats) {
+  return {
+    section: s.section,
+    ok: s.ok,
+    pulled: s.pulled,
+    filtered: s.filtered,
+    skipped: s.skipped,
+    pushed: s.pushed,
+    failed: s.failed,
+    spooled: s.spooled,
+    notSent: s.notSent,
+    sourceFailed: s.sourceFailed,
+    converterErrors: s.converterErrors,
+    seconds: Math.round(s.seconds * 1000) / 1000,
+    recordsPerSecond: s.seconds > 0 ? Math.round(s.pulled / s.seconds) : 0,
+    stoppedEarly: s.canceled,
+    stoppedBecause: s.stoppedBecause ?? null,
+    fatal: s.fatal ?? null,
+    failedByClass: { transient: 0, permanent: 0, policy: 0, config: 0, ...s.failedByClass },
+    /** The first problems of each kind, as the summary lists them. */
+    failures: s.failures,
+    skips: s.skips,
+    converterProblems: s.converterProblems,
+  };
+}
+
+export async function writeRunReport(file: string, run: { command: string; started: Date; exitCode: number; sections: SectionStats[] }): Promise<void> {
+  const report: RunReport = {
+    connectorVersion: VERSION,
+    command: run.command,
+    started: run.started.toISOString(),
+    finished: new Date().toISOString(),
+    exitCode: run.exitCode,
+    sections: run.sections.map(sectionReport),
+  };
+  const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    await fs.promises.writeFile(temp, `${JSON.stringify(redactor.redactDeep(report), null, 2)}\n`, { mode: 0o600 });
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    // The run's own exit code still tells the scheduler what happened; a missing report must be loud, not fatal.
+    getLogger('connector').error(`--report: cannot write "${file}" (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
+    throw err;
+  }
+}
