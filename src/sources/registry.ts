@@ -2,6 +2,7 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { abm } from './abm/index.js';
 import { airwatch } from './airwatch/index.js';
 import { androidEnterprise } from './android_enterprise/index.js';
 import { awx } from './awx/index.js';
@@ -32,6 +33,7 @@ import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  abm,
   airwatch,
   android_enterprise: androidEnterprise,
   awx,
