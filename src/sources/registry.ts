@@ -2,6 +2,7 @@
  * Every source, by INI section type. Adding a source = one import and one line here (sorted).
  * generate-ini, `connector test` and config validation all read this map.
  */
+import { abm } from './abm/index.js';
 import { airwatch } from './airwatch/index.js';
 import { androidEnterprise } from './android_enterprise/index.js';
 import { awx } from './awx/index.js';
@@ -20,15 +21,19 @@ import { jasper } from './jasper/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { merakism } from './merakism/index.js';
+import { mobileiron } from './mobileiron/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
+import { simplemdm } from './simplemdm/index.js';
 import type { SourcePlugin } from './types.js';
 import { workday } from './workday/index.js';
 import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
 import { zendesk } from './zendesk/index.js';
 
 export const sources: Record<string, SourcePlugin<any>> = {
+  abm,
   airwatch,
   android_enterprise: androidEnterprise,
   awx,
@@ -50,9 +55,12 @@ export const sources: Record<string, SourcePlugin<any>> = {
   landscape,
   ldap,
   ldap_assets: ldapAssets,
+  merakism,
+  mobileiron,
   okta,
   onelogin,
   sccm,
+  simplemdm,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,
