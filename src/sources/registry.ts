@@ -24,6 +24,7 @@ import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
 import { servicenow } from './servicenow/index.js';
+import { servicenowCmdb } from './servicenow_cmdb/index.js';
 import type { SourcePlugin } from './types.js';
 import { workday } from './workday/index.js';
 import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
@@ -55,6 +56,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   onelogin,
   sccm,
   servicenow,
+  servicenow_cmdb: servicenowCmdb,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,

@@ -75,6 +75,8 @@ export function serviceNowTables(n: number): Record<string, Row[]> {
   };
 }
 
+/** The software list the source builds for computer i. */
+export const computerSoftware = (i: number) => Array.from({ length: softwareCount(i) }, (_, k) => ({ name: `App ${k}`, version: `1.${k}`, path: null }));
+
 /** The software list the source builds for asset i. */
-export const software = (i: number) =>
-  hasComputer(i) ? Array.from({ length: softwareCount(i) }, (_, k) => ({ name: `App ${k}`, version: `1.${k}`, path: null })) : [];
+export const software = (i: number) => (hasComputer(i) ? computerSoftware(i) : []);
