@@ -20,6 +20,7 @@ import { jasper } from './jasper/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { netbox } from './netbox/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
@@ -52,6 +53,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   landscape,
   ldap,
   ldap_assets: ldapAssets,
+  netbox,
   okta,
   onelogin,
   sccm,
