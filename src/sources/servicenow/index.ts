@@ -32,7 +32,7 @@ export function createServicenowSource(s: ServicenowSettings, ctx: SourceContext
       for await (const asset of assets(probe, 1)) {
         const record = await assetRecord({ api: probe, pageSize: s.page_size, signal: ctx.signal }, asset);
         const hw = record.hardware as Record<string, unknown>;
-        const ci = ciOf(asset) ? `its CI "${String(hw.model_id ?? '')}"` : 'no CI';
+        const ci = ciOf(asset) ? `its CI "${String(hw.ci ?? '')}"` : 'no CI';
         return `${who}; read ${assetLabel(asset)} "${String(hw.display_name ?? '')}" with ${ci} and ${(record.software as unknown[]).length} software item(s)`;
       }
       return `${who}; no assets in alm_asset`;

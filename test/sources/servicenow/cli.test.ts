@@ -108,7 +108,7 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
   const res = await runCli(['test', ...Object.keys(sections).map((k) => `servicenow.${k}`), '--ini', 'config.ini'], { cwd: tempDir({ 'config.ini': config(...Object.values(sections)) }) });
   const line = (k: string) => res.stdout.split('\n').find((l) => l.includes(`[servicenow.${k}]`)) ?? '';
   expect(res.code).toBe(1);
-  expect(line('ok')).toBe(`OK     [servicenow.ok] authenticated to ${sn.url} as user "oomnitza.api"; read asset ${sysId('a', 1)} (tag "P1001") "P1001 - Dell Latitude 7440" with its CI "Latitude 7440" and 150 software item(s)`);
+  expect(line('ok')).toBe(`OK     [servicenow.ok] authenticated to ${sn.url} as user "oomnitza.api"; read asset ${sysId('a', 1)} (tag "P1001") "P1001 - Dell Latitude 7440" with its CI "PC-1" and 150 software item(s)`);
   expect(line('credentials')).toMatch(/^FAILED \[servicenow.credentials\] .*password: ServiceNow refused user "oomnitza\.api" \(HTTP 401/);
   expect(line('permission')).toMatch(/^FAILED \[servicenow.permission\] ServiceNow: user "oomnitza\.api" may not read table alm_asset \(HTTP 403: User Not Authorized: Not permitted\)/);
   expect(line('empty')).toBe(`OK     [servicenow.empty] authenticated to ${empty.url} as user "oomnitza.api"; no assets in alm_asset`);
