@@ -75,6 +75,7 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
     path: section('netbox.path', `${nb.url}/netbox`, nb.v1Token),
     empty: section('netbox.empty', empty.url, empty.v1Token),
     unreachable: section('netbox.unreachable', closed.url, nb.v1Token),
+    tls: section('netbox.tls', nb.url.replace('http:', 'https:'), nb.v1Token),
   };
   const res = await runCli(['test', ...Object.keys(sections).map((k) => `netbox.${k}`), '--ini', 'config.ini'], { cwd: tempDir({ 'config.ini': config(...Object.values(sections)) }) });
   const line = (k: string) => res.stdout.split('\n').find((l) => l.includes(`[netbox.${k}]`)) ?? '';
@@ -85,5 +86,6 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
   expect(line('path')).toMatch(/^FAILED \[netbox.path\] .*url: no NetBox API at http:\/\/127\.0\.0\.1:\d+\/netbox\/api\/dcim\/devices\/ \(HTTP 404\)/);
   expect(line('empty')).toBe(`OK     [netbox.empty] connected to NetBox 4.5.2 at ${empty.url} with a v1 token; no devices`);
   expect(line('unreachable')).toMatch(/^FAILED \[netbox.unreachable\] .*connection refused/);
+  expect(line('tls')).toMatch(/^FAILED \[netbox.tls\] .*TLS handshake failed/);
   expect(res.stdout + res.stderr).not.toContain(nb.v2Token);
 }, 60_000);

@@ -104,6 +104,7 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
     permission: section('servicenow.permission', forbidden.url, basic()),
     empty: section('servicenow.empty', empty.url, basic()),
     unreachable: section('servicenow.unreachable', closed.url, basic()),
+    tls: section('servicenow.tls', sn.url.replace('http:', 'https:'), basic()),
   };
   const res = await runCli(['test', ...Object.keys(sections).map((k) => `servicenow.${k}`), '--ini', 'config.ini'], { cwd: tempDir({ 'config.ini': config(...Object.values(sections)) }) });
   const line = (k: string) => res.stdout.split('\n').find((l) => l.includes(`[servicenow.${k}]`)) ?? '';
@@ -113,5 +114,6 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
   expect(line('permission')).toMatch(/^FAILED \[servicenow.permission\] ServiceNow: user "oomnitza\.api" may not read table alm_asset \(HTTP 403: User Not Authorized: Not permitted\)/);
   expect(line('empty')).toBe(`OK     [servicenow.empty] authenticated to ${empty.url} as user "oomnitza.api"; no assets in alm_asset`);
   expect(line('unreachable')).toMatch(/^FAILED \[servicenow.unreachable\] .*connection refused/);
+  expect(line('tls')).toMatch(/^FAILED \[servicenow.tls\] .*TLS handshake failed/);
   expect(res.stdout + res.stderr).not.toContain('bad-password-4444');
 }, 60_000);
