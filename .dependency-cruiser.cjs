@@ -9,7 +9,7 @@
  * Folders under src/sources/ that are not sources but what several sources of one vendor share (its API client, its
  * sign-in): sources of that vendor import them; they import no source folder themselves.
  */
-const SHARED_SOURCE_FOLDERS = '^src/sources/(google|msgraph|workspaceone)/';
+const SHARED_SOURCE_FOLDERS = '^src/sources/(google|msgraph|servicenow|workspaceone)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -23,9 +23,12 @@ import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { merakism } from './merakism/index.js';
 import { mobileiron } from './mobileiron/index.js';
+import { netbox } from './netbox/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
+import { servicenow } from './servicenow/index.js';
+import { servicenowCmdb } from './servicenow_cmdb/index.js';
 import { simplemdm } from './simplemdm/index.js';
 import type { SourcePlugin } from './types.js';
 import { workday } from './workday/index.js';
@@ -57,9 +60,12 @@ export const sources: Record<string, SourcePlugin<any>> = {
   ldap_assets: ldapAssets,
   merakism,
   mobileiron,
+  netbox,
   okta,
   onelogin,
   sccm,
+  servicenow,
+  servicenow_cmdb: servicenowCmdb,
   simplemdm,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,

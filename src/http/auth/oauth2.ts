@@ -1,6 +1,7 @@
 /**
  * OAuth2 client-credentials grant (RFC 6749 section 4.4): Meraki, Okta service apps, Entra ID, Zoom and most
- * SaaS APIs with "API clients".
+ * SaaS APIs with "API clients"; with `password`, the resource owner password grant (section 4.3) of the same
+ * token endpoint shape (ServiceNow).
  */
 import { redactor } from '../../logging.js';
 import type { AuthProvider, ErrorTextExtractor } from '../types.js';
@@ -25,6 +26,11 @@ export interface OAuth2ClientCredentials {
   rejected?: (status: number, said: string) => Error | undefined;
   /** How the token endpoint explains a rejection when it does not use RFC 6749's error body. */
   errorText?: ErrorTextExtractor;
+  /**
+   * The resource owner password grant (RFC 6749 section 4.3) instead of client credentials: the user's name and
+   * password go in the form with the client's (ServiceNow's /oauth_token.do). `settings` names their INI settings.
+   */
+  password?: { username: string; password: string; settings?: { username?: string; password?: string } };
   /** Clock for tests. */
   now?: () => number;
 }
@@ -41,10 +47,16 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
   const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`, 'utf8').toString('base64');
   redactor.add(config.clientSecret);
   if (config.style === 'basic') redactor.add(basic);
-  const who = `OAuth2 client "${config.clientId}"`;
+  const owner = config.password;
+  if (owner) redactor.add(owner.password);
+  const who = owner ? `user "${owner.username}" through OAuth2 client "${config.clientId}"` : `OAuth2 client "${config.clientId}"`;
+  // A refused password grant is as likely the user's password as the client's secret.
+  const checks = owner ? [owner.settings?.password ?? 'password', owner.settings?.username ?? 'username', names.secret, names.id] : [names.secret, names.id];
 
   const tokens = new TokenCache((client) => {
-    const form: Record<string, string> = { grant_type: 'client_credentials', ...config.extra };
+    const form: Record<string, string> = owner
+      ? { grant_type: 'password', username: owner.username, password: owner.password, ...config.extra }
+      : { grant_type: 'client_credentials', ...config.extra };
     if (config.scope) form.scope = config.scope;
     const headers: Record<string, string> = {};
     if (config.style === 'basic') headers.authorization = `Basic ${basic}`;
@@ -55,9 +67,9 @@ export function oauth2ClientCredentials(config: OAuth2ClientCredentials): AuthPr
       encoding: config.encoding,
       headers,
       who,
-      settings: [names.secret, names.id],
+      settings: checks,
       scopeSetting: names.scope,
-      secrets: [config.clientSecret, basic],
+      secrets: owner ? [config.clientSecret, basic, owner.password] : [config.clientSecret, basic],
       rejected: config.rejected,
       errorText: config.errorText,
       now,
