@@ -23,6 +23,7 @@ import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
+import { tanium } from './tanium/index.js';
 import type { SourcePlugin } from './types.js';
 import { workday } from './workday/index.js';
 import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
@@ -53,6 +54,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   okta,
   onelogin,
   sccm,
+  tanium,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,
