@@ -18,6 +18,7 @@ import { insight } from './insight/index.js';
 import { intuneDevices } from './intune_devices/index.js';
 import { jasper } from './jasper/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
+import { kace } from './kace/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
@@ -48,6 +49,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   jasper,
   json_assets: jsonAssets,
   json_users: jsonUsers,
+  kace,
   landscape,
   ldap,
   ldap_assets: ldapAssets,
