@@ -21,6 +21,7 @@ import { jsonAssets, jsonUsers } from './json/index.js';
 import { kace } from './kace/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { munkiReport } from './munki_report/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
@@ -53,6 +54,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   landscape,
   ldap,
   ldap_assets: ldapAssets,
+  munki_report: munkiReport,
   okta,
   onelogin,
   sccm,
