@@ -89,6 +89,7 @@ test('connector test: OK on both generations, and a distinct message per failure
     permission: section('kace.permission', forbidden.url, creds(forbidden)),
     empty: section('kace.empty', empty.url, creds(empty)),
     unreachable: section('kace.unreachable', closed.url, creds(kace)),
+    tls: section('kace.tls', kace.url.replace('http:', 'https:'), creds(kace)),
   };
   const dir = tempDir({ 'config.ini': config(...Object.values(sections)) });
   const res = await runCli(['test', ...Object.keys(sections).map((k) => `kace.${k}`), '--ini', 'config.ini'], { cwd: dir });
@@ -100,5 +101,6 @@ test('connector test: OK on both generations, and a distinct message per failure
   expect(line('permission')).toMatch(/^FAILED \[kace.permission\] KACE SMA: user "admin" of organization "Default" may not read \/api\/inventory\/machines \(HTTP 403: Access denied: insufficient permissions\): the user needs a role that may read the inventory/);
   expect(line('empty')).toBe(`OK     [kace.empty] authenticated to ${empty.url} as user "admin" of organization "Default"; the inventory lists no machines`);
   expect(line('unreachable')).toMatch(/^FAILED \[kace.unreachable\] .*connection refused/);
+  expect(line('tls')).toMatch(/^FAILED \[kace.tls\] .*TLS handshake failed/);
   expect(res.stdout + res.stderr).not.toContain('nope-nope-nope');
 }, 60_000);

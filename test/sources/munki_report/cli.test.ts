@@ -86,6 +86,7 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
     credentials: section('munki_report.credentials', mr.url, creds(mr).replace(mr.password, 'nope-nope-nope')),
     empty: section('munki_report.empty', empty.url, creds(empty)),
     unreachable: section('munki_report.unreachable', closed.url, creds(mr)),
+    tls: section('munki_report.tls', mr.url.replace('http:', 'https:'), creds(mr)),
   };
   const dir = tempDir({ 'config.ini': config(...Object.values(sections)) });
   const res = await runCli(['test', ...Object.keys(sections).map((k) => `munki_report.${k}`), '--ini', 'config.ini'], { cwd: dir });
@@ -96,5 +97,6 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
   expect(line('credentials')).toMatch(/^FAILED \[munki_report.credentials\] .*password: MunkiReport did not accept the login "oomnitza" \(HTTP 403: Authenticate first/);
   expect(line('empty')).toBe(`OK     [munki_report.empty] authenticated to ${empty.url} as login "oomnitza"; MunkiReport lists no machines`);
   expect(line('unreachable')).toMatch(/^FAILED \[munki_report.unreachable\] .*connection refused/);
+  expect(line('tls')).toMatch(/^FAILED \[munki_report.tls\] .*TLS handshake failed/);
   expect(res.stdout + res.stderr).not.toContain('nope-nope-nope');
 }, 60_000);

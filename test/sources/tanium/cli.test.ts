@@ -93,6 +93,7 @@ test('connector test: OK with a login and a token, and a distinct message per fa
     view: section('tanium.view', tn.url, token(tn), 'view = 99\n'),
     empty: section('tanium.empty', empty.url, token(empty)),
     unreachable: section('tanium.unreachable', closed.url, token(tn)),
+    tls: section('tanium.tls', tn.url.replace('http:', 'https:'), token(tn)),
   };
   const dir = tempDir({ 'config.ini': config(...Object.values(sections)) });
   const res = await runCli(['test', ...Object.keys(sections).map((k) => `tanium.${k}`), '--ini', 'config.ini'], { cwd: dir });
@@ -105,5 +106,6 @@ test('connector test: OK with a login and a token, and a distinct message per fa
   expect(line('view')).toMatch(/^FAILED \[tanium.view\] .*view: Tanium refused the view \(HTTP 400: view 99 not found\)/);
   expect(line('empty')).toBe(`OK     [tanium.empty] authenticated to ${empty.url} with the API token in session_token; the Asset module lists no assets`);
   expect(line('unreachable')).toMatch(/^FAILED \[tanium.unreachable\] .*connection refused/);
+  expect(line('tls')).toMatch(/^FAILED \[tanium.tls\] .*TLS handshake failed/);
   expect(res.stdout + res.stderr).not.toContain(tn.password);
 }, 60_000);
