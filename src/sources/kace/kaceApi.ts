@@ -11,7 +11,7 @@
  *   `{"Machines": [...]}`; an empty list ends it.
  */
 import { ConfigError, PermanentError } from '../../errors.js';
-import { custom, sessionLogin, type FailedRequest, type HttpClientLike, type SessionToken, type Strategy } from '../../http/index.js';
+import { CookieJar, custom, sessionLogin, type FailedRequest, type HttpClientLike, type SessionToken, type Strategy } from '../../http/index.js';
 import type { KaceSettings } from './settings.js';
 
 export const LOGIN_PATH = '/ams/shared/api/security/login';
@@ -23,23 +23,6 @@ const CSRF_HEADERS = ['x-kace-csrf-token', 'x-dell-csrf-token'];
 /** The version headers every request carries (the login too: SMA 12.1 refuses a login without x-kace-api-version). */
 export function versionHeaders(version: string): Record<string, string> {
   return { 'x-kace-api-version': version, 'x-dell-api-version': version };
-}
-
-/** `a=1; Path=/; HttpOnly` lines -> `a=1; b=2` (the session cookies to send back; one host, so no cookie jar rules). */
-export function cookieHeader(setCookie: string | string[] | undefined): string {
-  const lines = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
-  const pairs = new Map<string, string>();
-  for (const line of lines) {
-    const pair = line.split(';', 1)[0];
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    // A cookie set empty (or to "deleted") is one the appliance clears.
-    if (value === '' || value === 'deleted') pairs.delete(name);
-    else pairs.set(name, value);
-  }
-  return [...pairs].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
 /** The session: cookies, and the CSRF token under the header it came in (appliances before 12.1). */
@@ -64,7 +47,7 @@ export function kaceSessionAuth(s: KaceSettings, base: string, section: string) 
       throw new ConfigError({ section, key: 'password' },
         `KACE SMA refused the login of ${who} (HTTP ${res.status}${said ? `: ${said}` : ''}): check username, password and organization_name${res.status === 400 ? ', and api_version' : ''}`);
     }
-    const cookies = cookieHeader(res.headers['set-cookie']);
+    const cookies = new CookieJar().absorb(res.headers['set-cookie']).header();
     if (!cookies) throw new PermanentError(`[${section}] the KACE SMA login reply from ${base}${LOGIN_PATH} set no session cookie`);
     const header = CSRF_HEADERS.find((h) => typeof res.headers[h] === 'string' && res.headers[h]);
     sessions.clear();

@@ -12,7 +12,7 @@
  *   "Authenticate first": the kit logs in again once.
  */
 import { ConfigError, PermanentError } from '../../errors.js';
-import { sessionLogin, type FailedRequest, type HttpClientLike, type HttpResponse, type SessionToken } from '../../http/index.js';
+import { CookieJar, sessionLogin, type FailedRequest, type HttpClientLike, type HttpResponse, type SessionToken } from '../../http/index.js';
 import type { MunkiReportSettings } from './settings.js';
 
 /** The columns the original always reads, in its order. */
@@ -61,38 +61,23 @@ export function fieldNames(sql: unknown, columns: readonly string[]): string[] {
   });
 }
 
-/** Set-Cookie lines folded into the jar (one host: no domain or path rules); an emptied cookie is removed. */
-function absorb(jar: Map<string, string>, setCookie: string | string[] | undefined): void {
-  for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
-    const pair = line.split(';', 1)[0];
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    if (value === '' || value === 'deleted' || /;\s*max-age=0\b/i.test(line)) jar.delete(name);
-    else jar.set(name, value);
-  }
-}
-
-const cookieText = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
 export function munkiSessionAuth(s: MunkiReportSettings, index: string, section: string) {
   const who = `login "${s.username}"`;
   const csrfOf = new Map<string, string>();
   const login = async (client: HttpClientLike): Promise<SessionToken> => {
-    const jar = new Map<string, string>();
+    const jar = new CookieJar();
     let res: HttpResponse = await client.request('POST', `${index}?/auth/login`, {
       form: { login: s.username, password: s.password },
       headers: { accept: 'text/html,application/json' },
       acceptStatus: [...REDIRECTS, 400, 401, 403, 404, 419],
     });
-    absorb(jar, res.headers['set-cookie']);
+    jar.absorb(res.headers['set-cookie']);
     for (let hop = 0; REDIRECTS.includes(res.status) && hop < MAX_HOPS; hop++) {
       const next = new URL(String(res.headers.location ?? ''), res.url);
       // The session cookie never goes to another host.
       if (next.origin !== new URL(index).origin) break;
-      res = await client.request('GET', next.toString(), { headers: { accept: 'text/html', cookie: cookieText(jar) }, acceptStatus: [...REDIRECTS, 401, 403, 404] });
-      absorb(jar, res.headers['set-cookie']);
+      res = await client.request('GET', next.toString(), { headers: { accept: 'text/html', cookie: jar.header() }, acceptStatus: [...REDIRECTS, 401, 403, 404] });
+      jar.absorb(res.headers['set-cookie']);
     }
     if (res.status === 404) throw new ConfigError({ section, key: 'url' }, `no MunkiReport login at ${index}?/auth/login (HTTP 404): check url`);
     const csrf = jar.get('CSRF-TOKEN');
@@ -100,7 +85,7 @@ export function munkiSessionAuth(s: MunkiReportSettings, index: string, section:
       throw new ConfigError({ section, key: 'password' },
         `MunkiReport gave no CSRF-TOKEN cookie after the ${who} (HTTP ${res.status}): check username and password, and that url is the MunkiReport server`);
     }
-    const cookies = cookieText(jar);
+    const cookies = jar.header();
     csrfOf.clear();
     csrfOf.set(cookies, csrf);
     return { value: cookies };
