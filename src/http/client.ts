@@ -210,12 +210,14 @@ export class HttpClient implements HttpClientLike {
       try {
         const response = await this.sendFollowingRedirects(outgoing, opts, streamBody);
         this.notePacing(response);
-        if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
+        const refused = response.status === 401 ||
+          (response.status >= 400 && withAuth && !reauthenticated && this.own.classifyFailure?.(response) === 'reauthenticate');
+        if (refused && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
           // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
           // outside the retry budget. Before acceptStatus, so a caller that handles 401 itself still gets this.
           reauthenticated = true;
           attempt--;
-          log.info(`${where}: HTTP 401, authenticating again and retrying once`);
+          log.info(`${where}: HTTP ${response.status}, authenticating again and retrying once`);
           continue;
         }
         if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {
@@ -250,7 +252,7 @@ export class HttpClient implements HttpClientLike {
           await clock.sleep(wait, opts.signal);
           continue;
         }
-        retriable = kind ? kind === 'retry' : isRetriableStatus(response.status);
+        retriable = kind && kind !== 'reauthenticate' ? kind === 'retry' : isRetriableStatus(response.status);
         if (!retriable) explained = this.own.explainFailure?.({ method, url: safeUrl(target), status: response.status, said });
         failure = retriable ? new HttpTransientError(message, details) : new HttpPermanentError(message, details);
       } catch (err) {

@@ -81,9 +81,11 @@ export type FailureExplainer = (failure: FailedRequest) => Error | undefined;
  * What a failed response really is, for APIs whose status does not tell: SOAP 1.1 sends every fault as HTTP 500,
  * whether the credentials were wrong (retrying only locks the account), the server is busy, or the caller is over
  * its rate limit. 'rate-limited' is waited out as a 429 is (its headers, else the retry policy's backoff, outside the
- * retry budget); 'retry' is retried; 'fail' is not (explainFailure then sees it). Undefined: the status decides.
+ * retry budget); 'retry' is retried; 'fail' is not (explainFailure then sees it). 'reauthenticate' is a refused
+ * session that does not come as a 401 (Tanium's 403 on an expired session): the provider's token is dropped and the
+ * request sent once more, as after a 401; refused again, it fails (explainFailure sees it). Undefined: the status decides.
  */
-export type FailureKind = 'rate-limited' | 'retry' | 'fail';
+export type FailureKind = 'rate-limited' | 'retry' | 'fail' | 'reauthenticate';
 export type FailureClassifier = (response: HttpResponse) => FailureKind | undefined;
 
 /** What a client derived with `with()` may change; everything else (TLS, proxy, pool, section, log) is shared. */

@@ -19,10 +19,12 @@ import { insight } from './insight/index.js';
 import { intuneDevices } from './intune_devices/index.js';
 import { jasper } from './jasper/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
+import { kace } from './kace/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { merakism } from './merakism/index.js';
 import { mobileiron } from './mobileiron/index.js';
+import { munkiReport } from './munki_report/index.js';
 import { netbox } from './netbox/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
@@ -30,6 +32,7 @@ import { sccm } from './sccm/index.js';
 import { servicenow } from './servicenow/index.js';
 import { servicenowCmdb } from './servicenow_cmdb/index.js';
 import { simplemdm } from './simplemdm/index.js';
+import { tanium } from './tanium/index.js';
 import type { SourcePlugin } from './types.js';
 import { workday } from './workday/index.js';
 import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
@@ -55,11 +58,13 @@ export const sources: Record<string, SourcePlugin<any>> = {
   jasper,
   json_assets: jsonAssets,
   json_users: jsonUsers,
+  kace,
   landscape,
   ldap,
   ldap_assets: ldapAssets,
   merakism,
   mobileiron,
+  munki_report: munkiReport,
   netbox,
   okta,
   onelogin,
@@ -67,6 +72,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   servicenow,
   servicenow_cmdb: servicenowCmdb,
   simplemdm,
+  tanium,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,

@@ -28,7 +28,7 @@ test('every supported section of the original example validates once its placeho
   const sections = ['csv_assets', 'csv_users', 'ldap', 'ldap_assets', 'casper', 'sccm', 'okta', 'bamboohr'];
   const config = await loadConfig(file, { sections, requireEnabled: false });
   expect(config.sections.map((s) => s.name)).toEqual(sections);
-  // Unsupported sources (servicenow, tanium, ...) are disabled in the template: no warning noise every night.
+  // Unsupported sources (servicenow, chef, ...) are disabled in the template: no warning noise every night.
   expect(config.warnings).toEqual([]);
   const runtimes = createRuntimes(config, { signal: new AbortController().signal, workers: 2 });
   expect(runtimes).toHaveLength(sections.length);
@@ -39,10 +39,12 @@ test('every supported section of the original example validates once its placeho
 });
 
 test('an enabled section of a source this version lacks is a warning when not run, an error when named', async () => {
-  const text = fs.readFileSync(fixture, 'utf8').replace('[tanium]\nenable = False', '[tanium]\nenable = True');
+  // Every source of the original example is supported or being ported, so the unsupported one is made up: an
+  // enabled section of a type no version has, added to the original's example.
+  const text = `${fs.readFileSync(fixture, 'utf8')}\n[acme_inventory]\nenable = True\nurl = https://inventory.example.com\n`;
   const file = path.join(tempDir(), 'config.ini');
   fs.writeFileSync(file, text);
   const config = await loadConfig(file, { sections: [], requireEnabled: true });
-  expect(config.warnings).toEqual([expect.stringMatching(/\[tanium\]: section type "tanium" is not supported by this version; ignored/)]);
-  await expect(loadConfig(file, { sections: ['tanium'], requireEnabled: true })).rejects.toThrow(/\[tanium\]: unknown section type "tanium"; known types: .*casper, .*csv_assets/);
+  expect(config.warnings).toEqual([expect.stringMatching(/\[acme_inventory\]: section type "acme_inventory" is not supported by this version; ignored/)]);
+  await expect(loadConfig(file, { sections: ['acme_inventory'], requireEnabled: true })).rejects.toThrow(/\[acme_inventory\]: unknown section type "acme_inventory"; known types: .*casper, .*csv_assets/);
 });
