@@ -24,6 +24,7 @@ import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
+import { vcenter } from './vcenter/index.js';
 import { workday } from './workday/index.js';
 import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
 import { zendesk } from './zendesk/index.js';
@@ -53,6 +54,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   okta,
   onelogin,
   sccm,
+  vcenter,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,
