@@ -22,6 +22,7 @@ import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
+import { openAudit } from './open_audit/index.js';
 import { sccm } from './sccm/index.js';
 import type { SourcePlugin } from './types.js';
 import { vcenter } from './vcenter/index.js';
@@ -53,6 +54,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   ldap_assets: ldapAssets,
   okta,
   onelogin,
+  open_audit: openAudit,
   sccm,
   vcenter,
   workday,
