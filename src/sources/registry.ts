@@ -8,6 +8,7 @@ import { awx } from './awx/index.js';
 import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
+import { chef } from './chef/index.js';
 import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
@@ -37,6 +38,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   azureusers,
   bamboohr,
   casper,
+  chef,
   chromebooks,
   csv_assets: csvAssets,
   csv_users: csvUsers,
