@@ -28,8 +28,7 @@ export const chefSettings = {
   node_mappings: setting.json<PlatformPaths>({
     default: {},
     check: checkPlatformPaths,
-    example: '{"__default__": {"serial_number": "automatic.dmi.system.serial_number"}}',
-    description: 'Node paths of serial_number (and model, on other platforms than mac_os_x and windows) per "__default__", "mac_os_x", "windows".',
+    description: 'Node paths of serial_number (and model, on other platforms than mac_os_x and windows): {"__default__": {"serial_number": "automatic.dmi.system.serial_number"}}; also "mac_os_x", "windows".',
   }),
   // New: the original signs with protocol 1.0 only (SHA-1); servers in FIPS mode need 1.3 (SHA-256).
   sign_version: setting.choice(['1.0', '1.3'] as const, {
