@@ -6,7 +6,8 @@
  *   checks the signature with the client's PUBLIC key: version 1.0 by RSA public-decrypt of the signature (it must
  *   give the canonical request byte for byte), version 1.3 by RSA-SHA256 verification. An unknown client, a bad
  *   signature, a body whose hash differs or a time more than 15 minutes off answer 401 with Chef's
- *   `{"error": ["Failed to authenticate as '<client>'. ..."]}`; X-Chef-Version is required (400 without).
+ *   `{"error": ["Failed to authenticate as '<client>'. ..."]}`; X-Chef-Version is required (400 without), and
+ *   `Accept: application/json` (406 without).
  * - GET /organizations/{org}/search/node?q=...&rows=N&start=M answers {total, start, rows: [<node objects>]};
  *   rows and start must be whole numbers (400 otherwise); another organization is 404.
  */
@@ -86,6 +87,7 @@ export async function startFakeChef(opts: FakeChefOptions): Promise<FakeChef> {
     const refuse = (why: string) => send(401, { error: [`Failed to authenticate as '${String(h['x-ops-userid'] ?? '')}'. ${why}`] });
 
     if (!h['x-chef-version']) return send(400, { error: ['missing X-Chef-Version header'] });
+    if (!String(h.accept ?? '').includes('application/json')) return send(406, { error: ['Must accept application/json'] });
     const missing = ['x-ops-sign', 'x-ops-userid', 'x-ops-timestamp', 'x-ops-content-hash', 'x-ops-authorization-1'].filter((k) => !h[k]);
     if (missing.length) return send(401, { error: [`missing required authentication header(s) ${missing.map((m) => `'${m}'`).join(', ')}`] });
     const sign = Object.fromEntries(String(h['x-ops-sign']).split(';').map((kv) => kv.split('=') as [string, string]));

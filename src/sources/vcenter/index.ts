@@ -28,12 +28,13 @@ export function wantsGuestNics(request: ReadRequest): boolean {
 }
 
 /**
- * A call the original treats as optional (tools, guest identity; guest NICs are new): any refusal, such as the 503
- * of a VM without VMware Tools, gives `fallback`; only a failed session stops the run.
+ * A call the original treats as optional (tools, guest identity; guest NICs are new): a refusal, such as the 503
+ * of a VM without VMware Tools, gives `fallback` at once; a 500 or 429 is retried (the original retried guest
+ * identity on both) and then gives `fallback` too; only a failed session stops the run.
  */
 async function optional<T>(api: HttpClientLike, flavour: Flavour, path: string, fallback: T, signal: AbortSignal): Promise<T> {
   try {
-    const res = await api.request('GET', path, { headers: { accept: 'application/json' }, acceptStatus: [400, 403, 404, 500, 503], signal });
+    const res = await api.request('GET', path, { headers: { accept: 'application/json' }, acceptStatus: [400, 403, 404, 503], signal });
     return res.status === 200 ? (flavour.unwrap<T>(res) ?? fallback) : fallback;
   } catch (err) {
     if (signal.aborted || isAuthFailure(err)) throw err;
