@@ -329,7 +329,8 @@ export class HttpClient implements HttpClientLike {
     const queryBefore = new Set(outgoing.url.searchParams.keys());
     await fetchingToken.run(true, () => this.own.auth!.authorize(outgoing, this));
     outgoing.headers = lowerCaseKeys(outgoing.headers);
-    for (const [name, value] of Object.entries(outgoing.headers)) if (headersBefore[name] !== value) addSecret(secrets, value);
+    const open = new Set(this.own.auth!.publicHeaders ?? []);
+    for (const [name, value] of Object.entries(outgoing.headers)) if (headersBefore[name] !== value && !open.has(name)) addSecret(secrets, value);
     for (const [name, value] of outgoing.url.searchParams) if (!queryBefore.has(name)) addSecret(secrets, value);
   }
 

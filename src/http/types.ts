@@ -191,6 +191,11 @@ export interface AuthProvider {
   close?(client: HttpClientLike): Promise<void>;
   /** Whom we authenticate as, for `connector test` (e.g. `API client "abc"`); never a secret. */
   describe?(): string;
+  /**
+   * Headers (lower case) this provider adds that name the caller but prove nothing (Chef's X-Ops-UserId, a
+   * timestamp): their values stay readable in error texts. Every other value the provider adds is masked.
+   */
+  readonly publicHeaders?: readonly string[];
 }
 
 export interface HttpClientLike {

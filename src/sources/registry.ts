@@ -9,6 +9,7 @@ import { awx } from './awx/index.js';
 import { azureusers } from './azureusers/index.js';
 import { bamboohr } from './bamboohr/index.js';
 import { casper } from './casper/index.js';
+import { chef } from './chef/index.js';
 import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
@@ -28,12 +29,14 @@ import { munkiReport } from './munki_report/index.js';
 import { netbox } from './netbox/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
+import { openAudit } from './open_audit/index.js';
 import { sccm } from './sccm/index.js';
 import { servicenow } from './servicenow/index.js';
 import { servicenowCmdb } from './servicenow_cmdb/index.js';
 import { simplemdm } from './simplemdm/index.js';
 import { tanium } from './tanium/index.js';
 import type { SourcePlugin } from './types.js';
+import { vcenter } from './vcenter/index.js';
 import { workday } from './workday/index.js';
 import { workspaceoneDevicesoftware } from './workspaceone_devicesoftware/index.js';
 import { zendesk } from './zendesk/index.js';
@@ -46,6 +49,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   azureusers,
   bamboohr,
   casper,
+  chef,
   chromebooks,
   csv_assets: csvAssets,
   csv_users: csvUsers,
@@ -68,11 +72,13 @@ export const sources: Record<string, SourcePlugin<any>> = {
   netbox,
   okta,
   onelogin,
+  open_audit: openAudit,
   sccm,
   servicenow,
   servicenow_cmdb: servicenowCmdb,
   simplemdm,
   tanium,
+  vcenter,
   workday,
   workspaceone_devicesoftware: workspaceoneDevicesoftware,
   zendesk,

@@ -16,6 +16,8 @@ export interface SignedRequestsOptions {
   now?: () => number;
   /** Whom the signature identifies, for `connector test` (e.g. `Chef client "connector"`); never a secret. */
   describe?: string;
+  /** Headers the signer adds that are not secrets (a user id, a timestamp): left readable in error texts. */
+  publicHeaders?: readonly string[];
 }
 
 /**
@@ -29,5 +31,6 @@ export function signedRequests(sign: RequestSigner, opts: SignedRequestsOptions 
   return {
     authorize: async (req) => sign(req, now()),
     ...(description ? { describe: () => description } : {}),
+    ...(opts.publicHeaders ? { publicHeaders: opts.publicHeaders.map((h) => h.toLowerCase()) } : {}),
   };
 }

@@ -114,3 +114,15 @@ test('an async signer is awaited', async () => {
   });
   await expect(client.getJson(`${server.url}/api`)).resolves.toEqual({ ok: true });
 });
+
+test('headers declared public (a user id, a timestamp) stay readable in error texts; the signature is masked', async () => {
+  server = await startTestServer({ 'GET /api': (req) => ({ status: 401, json: { error: `no user ${String(req.headers['x-user'])} at ${String(req.headers['x-timestamp'])}, signature ${String(req.headers['x-signature'])}` } }) });
+  const sign = hmacSigner(KEY);
+  const auth = signedRequests((req, now) => {
+    req.headers['x-user'] = 'connector';
+    return sign(req, now);
+  }, { now: clock, publicHeaders: ['X-User', 'x-timestamp'] });
+  client = new HttpClient({ section: 'chef', tls: { verify: true }, auth, retry: { retries: 0 }, clock: { now: () => t, sleep: async () => undefined } });
+  const message = ((await client.getJson(`${server.url}/api`).catch((e: unknown) => e)) as Error).message;
+  expect(message).toContain(`no user connector at ${String(server.requests[0].headers['x-timestamp'])}, signature ***`);
+});
