@@ -20,6 +20,7 @@ import { jasper } from './jasper/index.js';
 import { jsonAssets, jsonUsers } from './json/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { merakiNetworkDevices } from './meraki_network_devices/index.js';
 import { okta } from './okta/index.js';
 import { onelogin } from './onelogin/index.js';
 import { sccm } from './sccm/index.js';
@@ -50,6 +51,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   landscape,
   ldap,
   ldap_assets: ldapAssets,
+  meraki_network_devices: merakiNetworkDevices,
   okta,
   onelogin,
   sccm,
