@@ -11,6 +11,7 @@ import { casper } from './casper/index.js';
 import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
+import { dnacNetworkDevices } from './dnac_network_devices/index.js';
 import { entraDevices } from './entra_devices/index.js';
 import { entraGroups } from './entra_groups/index.js';
 import { googleMobileDevices } from './google_mobile_devices/index.js';
@@ -40,6 +41,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_assets: csvAssets,
   csv_users: csvUsers,
   dell_asset_order_status: dellAssetOrderStatus,
+  dnac_network_devices: dnacNetworkDevices,
   entra_devices: entraDevices,
   entra_groups: entraGroups,
   google_mobile_devices: googleMobileDevices,
