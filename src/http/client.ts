@@ -37,6 +37,7 @@ import type {
   RateLimitPolicy,
   RequestOptions,
   RetryPolicy,
+  SessionEndedCheck,
   StreamedResponse,
 } from './types.js';
 import { parseXml } from './xml.js';
@@ -79,6 +80,7 @@ interface Own {
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
   classifyFailure?: FailureClassifier;
+  sessionEnded?: SessionEndedCheck;
 }
 
 const DERIVE = Symbol('derive');
@@ -126,6 +128,7 @@ export class HttpClient implements HttpClientLike {
         errorText: options.errorText,
         explainFailure: options.explainFailure,
         classifyFailure: options.classifyFailure,
+        sessionEnded: options.sessionEnded,
       };
     }
     this.shared.family.add(this);
@@ -149,6 +152,7 @@ export class HttpClient implements HttpClientLike {
       errorText: overrides.errorText ?? o.errorText,
       explainFailure: overrides.explainFailure ?? o.explainFailure,
       classifyFailure: overrides.classifyFailure ?? o.classifyFailure,
+      sessionEnded: overrides.sessionEnded ?? o.sessionEnded,
     });
   }
 
@@ -210,12 +214,13 @@ export class HttpClient implements HttpClientLike {
       try {
         const response = await this.sendFollowingRedirects(outgoing, opts, streamBody);
         this.notePacing(response);
-        if (response.status === 401 && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
+        const ended = response.status === 401 || (this.own.sessionEnded !== undefined && !response.stream && this.own.sessionEnded(response));
+        if (ended && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
           // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
           // outside the retry budget. Before acceptStatus, so a caller that handles 401 itself still gets this.
           reauthenticated = true;
           attempt--;
-          log.info(`${where}: HTTP 401, authenticating again and retrying once`);
+          log.info(`${where}: ${response.status === 401 ? 'HTTP 401' : 'the server says the session ended'}, authenticating again and retrying once`);
           continue;
         }
         if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {

@@ -86,6 +86,13 @@ export type FailureExplainer = (failure: FailedRequest) => Error | undefined;
 export type FailureKind = 'rate-limited' | 'retry' | 'fail';
 export type FailureClassifier = (response: HttpResponse) => FailureKind | undefined;
 
+/**
+ * True when a response says the session ended although its status does not: a JSON-RPC server (FortiManager)
+ * answers every call with HTTP 200 and an expired session with its own code in the body. The client then handles
+ * it as a 401: the provider drops the session and the request is sent once more with a new one.
+ */
+export type SessionEndedCheck = (response: HttpResponse) => boolean;
+
 /** What a client derived with `with()` may change; everything else (TLS, proxy, pool, section, log) is shared. */
 export interface ClientOverrides {
   /** Relative request URLs (`/api/v1/users`) are appended to it; absolute ones are used as they are. */
@@ -100,6 +107,7 @@ export interface ClientOverrides {
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
   classifyFailure?: FailureClassifier;
+  sessionEnded?: SessionEndedCheck;
 }
 
 export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {
@@ -168,8 +176,11 @@ export interface OutgoingRequest {
   url: URL;
   /** Header names are lower case. */
   headers: Record<string, string>;
-  /** The encoded body exactly as it is sent, for request signatures. */
-  readonly body?: string | Buffer;
+  /**
+   * The encoded body exactly as it is sent, for request signatures. A session provider may replace it (a JSON-RPC
+   * session travels in the JSON body: TokenInjection `{ jsonBody }`).
+   */
+  body?: string | Buffer;
 }
 
 /**
