@@ -14,6 +14,7 @@ import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
 import { dnacNetworkDevices } from './dnac_network_devices/index.js';
 import { entraDevices } from './entra_devices/index.js';
 import { entraGroups } from './entra_groups/index.js';
+import { fortimanager } from './fortimanager/index.js';
 import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { insight } from './insight/index.js';
 import { intuneDevices } from './intune_devices/index.js';
@@ -44,6 +45,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   dnac_network_devices: dnacNetworkDevices,
   entra_devices: entraDevices,
   entra_groups: entraGroups,
+  fortimanager,
   google_mobile_devices: googleMobileDevices,
   insight,
   intune_devices: intuneDevices,
