@@ -53,13 +53,14 @@ export function dnacCredentials(s: { username: string; password: string; authori
 }
 
 /** The X-Auth-Token session: a token from the Basic login, renewed before its 60 minutes and after a 401. */
-export function dnacSession(base: string, creds: DnacCredentials, section: string) {
+export function dnacSession(base: string, creds: DnacCredentials, section: string, now: () => number = Date.now) {
   const login = jsonLogin({
     url: `${base}${TOKEN_PATH}`,
     json: {},
     headers: { authorization: creds.authorization },
     token: 'Token',
     defaultLifetimeMs: TOKEN_LIFETIME_MS,
+    now,
     rejected(status, said) {
       const text = said ? `: ${said}` : '';
       if (status === 401) return new ConfigError({ section, key: creds.keys.split(' ')[0] }, `Catalyst Center refused ${creds.who} (HTTP 401${text}): check ${creds.keys}`);
@@ -67,7 +68,7 @@ export function dnacSession(base: string, creds: DnacCredentials, section: strin
       return new ConfigError({ section, key: 'base_url' }, `no Catalyst Center token API at ${base}${TOKEN_PATH} (HTTP ${status}${text}): check base_url`);
     },
   });
-  return sessionLogin({ login, inject: { header: 'X-Auth-Token' }, describe: () => creds.who });
+  return sessionLogin({ login, inject: { header: 'X-Auth-Token' }, describe: () => creds.who, now });
 }
 
 /** Every device, `pageSize` at a time from offset 1, until a page comes back empty (as the original). */
