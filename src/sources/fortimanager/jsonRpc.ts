@@ -61,6 +61,8 @@ export function firstStatus(body: RpcReply, where: string): RpcStatus & { data: 
 
 /** For the kit's sessionEnded: a reply whose first status is -11. */
 export function sessionEnded(res: HttpResponse): boolean {
+  // Cheap test first: a device list can be megabytes, and it is parsed again by its reader.
+  if (!res.text.includes(String(SESSION_ENDED))) return false;
   try {
     return Number((res.json<RpcReply>().result ?? [])[0]?.status?.code) === SESSION_ENDED;
   } catch {

@@ -92,7 +92,7 @@ export function createMerakiNetworkDevicesSource(s: MerakiNetworkDevicesSettings
       const quick = merakiApi(client.with({ retry: { retries: 1 } }), base);
       const orgs: string[] = [];
       let sample: string | undefined;
-      for await (const org of orgId ? [await quick.organization(orgId, ctx.signal)] : quick.organizations(ctx.signal, 3)) {
+      for await (const org of orgId ? [await quick.organization(orgId, ctx.signal)] : quick.organizations(ctx.signal)) {
         orgs.push(`"${String(org.name ?? '')}" (${String(org.id)})`);
         if (sample) continue;
         for await (const device of quick.inventory(String(org.id), ctx.signal, 3)) {

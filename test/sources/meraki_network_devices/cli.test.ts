@@ -87,12 +87,14 @@ test('a wrong key, an unknown org_id and a key revoked mid-run: exit 1, a messag
 
 test('connector test: OK, and a distinct message per failure kind', async () => {
   const empty = await startFakeMeraki({ networks: 0, spares: 0 });
+  const two = await startFakeMeraki({ twoOrganizations: true });
   const closed = await startFakeMeraki();
   await closed.close();
-  closers.push(() => empty.close());
+  closers.push(() => empty.close(), () => two.close());
   const org = `org_id = ${meraki.orgId}\n`;
   const sections = {
     ok: section('meraki_network_devices.ok', meraki.url, meraki.apiKey, org),
+    all: section('meraki_network_devices.all', two.url, two.apiKey),
     key: section('meraki_network_devices.key', meraki.url, 'bad-key-4444555566667777', org),
     org: section('meraki_network_devices.org', meraki.url, meraki.apiKey, 'org_id = 42\n'),
     empty: section('meraki_network_devices.empty', empty.url, empty.apiKey, org),
@@ -105,6 +107,7 @@ test('connector test: OK, and a distinct message per failure kind', async () => 
   const line = (k: string) => res.stdout.split('\n').find((l) => l.includes(`[meraki_network_devices.${k}]`)) ?? '';
   expect(res.code).toBe(1);
   expect(line('ok')).toBe(`OK     [meraki_network_devices.ok] authenticated to ${meraki.url} with the API key; organization "Acme Corp" (549236); read device Q2AB-0001-001 "hq-1-1" (MX68)`);
+  expect(line('all')).toBe(`OK     [meraki_network_devices.all] authenticated to ${two.url} with the API key; 2 organization(s): "Acme Corp" (549236), "Acme Labs" (881100); read device Q2AB-0001-001 "hq-1-1" (MX68)`);
   expect(line('key')).toMatch(/^FAILED \[meraki_network_devices.key\] .*meraki_api_key: Meraki refused the API key \(HTTP 401/);
   expect(line('org')).toMatch(/^FAILED \[meraki_network_devices.org\] .*org_id: Meraki has no organization "42"/);
   expect(line('empty')).toBe(`OK     [meraki_network_devices.empty] authenticated to ${empty.url} with the API key; organization "Acme Corp" (549236); no devices in the inventory`);
