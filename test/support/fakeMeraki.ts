@@ -25,6 +25,8 @@ export interface FakeMerakiOptions {
   pageCap?: number;
   /** Two organizations the key can access instead of one. */
   twoOrganizations?: boolean;
+  /** The origin Link headers name (a shard's public host behind a proxy); default this server's own. */
+  linkOrigin?: string;
 }
 
 export interface FakeMeraki {
@@ -119,8 +121,7 @@ export async function startFakeMeraki(opts: FakeMerakiOptions = {}): Promise<Fak
     }
     const items = all.slice(start, start + Math.min(perPage, cap));
     const link = (params: Record<string, string>) => {
-      const u = new URL(url.toString());
-      u.search = '';
+      const u = new URL(`${url.pathname}`, opts.linkOrigin ?? url.origin);
       for (const [k, v] of Object.entries({ perPage: String(perPage), ...params })) u.searchParams.set(k, v);
       return `<${u.toString()}>`;
     };

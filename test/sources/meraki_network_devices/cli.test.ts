@@ -47,6 +47,15 @@ test('Link-header pages of inventory and networks, devices per network joined wi
   expect(res.stdout + res.stderr).not.toContain(meraki.apiKey);
 });
 
+test('next links naming another host (a proxy in url) are followed on the configured host only', async () => {
+  const proxied = await startFakeMeraki({ pageCap: 2, linkOrigin: 'https://n149.meraki.com' });
+  closers.push(() => proxied.close());
+  const res = await upload(config(section('meraki_network_devices', proxied.url, proxied.apiKey, `org_id = ${proxied.orgId}\n`)), 'meraki_network_devices');
+  expect(res.code).toBe(0);
+  expect(oom.records('meraki_network_devices')).toHaveLength(11);
+  expect(proxied.log.filter((l) => l.includes('startingAfter='))).toHaveLength(5 + 1);
+});
+
 test('a network whose device list fails is reported and its devices left out; the other networks and the spares arrive', async () => {
   meraki.failNetwork(2, 403, 5);
   const res = await upload(config(section('meraki_network_devices', meraki.url, meraki.apiKey, `org_id = ${meraki.orgId}\n`)), 'meraki_network_devices');
