@@ -210,14 +210,15 @@ export class HttpClient implements HttpClientLike {
       try {
         const response = await this.sendFollowingRedirects(outgoing, opts, streamBody);
         this.notePacing(response);
+        // 401, or what the API's classifier says is a refused session (Tanium's 403, FortiManager's HTTP 200 with code -11).
         const refused = response.status === 401 ||
-          (response.status >= 400 && withAuth && !reauthenticated && this.own.classifyFailure?.(response) === 'reauthenticate');
+          (withAuth && !reauthenticated && !response.stream && this.own.classifyFailure?.(response) === 'reauthenticate');
         if (refused && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
           // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
           // outside the retry budget. Before acceptStatus, so a caller that handles 401 itself still gets this.
           reauthenticated = true;
           attempt--;
-          log.info(`${where}: HTTP ${response.status}, authenticating again and retrying once`);
+          log.info(`${where}: ${response.status === 401 ? 'HTTP 401' : `HTTP ${response.status}, the server says the session ended`}, authenticating again and retrying once`);
           continue;
         }
         if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {

@@ -82,8 +82,10 @@ export type FailureExplainer = (failure: FailedRequest) => Error | undefined;
  * whether the credentials were wrong (retrying only locks the account), the server is busy, or the caller is over
  * its rate limit. 'rate-limited' is waited out as a 429 is (its headers, else the retry policy's backoff, outside the
  * retry budget); 'retry' is retried; 'fail' is not (explainFailure then sees it). 'reauthenticate' is a refused
- * session that does not come as a 401 (Tanium's 403 on an expired session): the provider's token is dropped and the
- * request sent once more, as after a 401; refused again, it fails (explainFailure sees it). Undefined: the status decides.
+ * session that does not come as a 401 (Tanium's 403 on an expired session; FortiManager's JSON-RPC, which answers an
+ * ended session with HTTP 200 and code -11 in the body: the classifier also sees 2xx responses for this kind): the
+ * provider's token is dropped and the request sent once more, as after a 401; refused again, it fails (explainFailure
+ * sees it), or, for a 2xx, is returned to the caller. Undefined: the status decides.
  */
 export type FailureKind = 'rate-limited' | 'retry' | 'fail' | 'reauthenticate';
 export type FailureClassifier = (response: HttpResponse) => FailureKind | undefined;
@@ -170,8 +172,11 @@ export interface OutgoingRequest {
   url: URL;
   /** Header names are lower case. */
   headers: Record<string, string>;
-  /** The encoded body exactly as it is sent, for request signatures. */
-  readonly body?: string | Buffer;
+  /**
+   * The encoded body exactly as it is sent, for request signatures. A session provider may replace it (a JSON-RPC
+   * session travels in the JSON body: TokenInjection `{ jsonBody }`).
+   */
+  body?: string | Buffer;
 }
 
 /**

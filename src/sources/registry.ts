@@ -13,8 +13,10 @@ import { chef } from './chef/index.js';
 import { chromebooks } from './chromebooks/index.js';
 import { csvAssets, csvUsers } from './csv/index.js';
 import { dellAssetOrderStatus } from './dell_asset_order_status/index.js';
+import { dnacNetworkDevices } from './dnac_network_devices/index.js';
 import { entraDevices } from './entra_devices/index.js';
 import { entraGroups } from './entra_groups/index.js';
+import { fortimanager } from './fortimanager/index.js';
 import { googleMobileDevices } from './google_mobile_devices/index.js';
 import { insight } from './insight/index.js';
 import { intuneDevices } from './intune_devices/index.js';
@@ -23,6 +25,7 @@ import { jsonAssets, jsonUsers } from './json/index.js';
 import { kace } from './kace/index.js';
 import { landscape } from './landscape/index.js';
 import { ldap, ldapAssets } from './ldap/index.js';
+import { merakiNetworkDevices } from './meraki_network_devices/index.js';
 import { merakism } from './merakism/index.js';
 import { mobileiron } from './mobileiron/index.js';
 import { munkiReport } from './munki_report/index.js';
@@ -54,8 +57,10 @@ export const sources: Record<string, SourcePlugin<any>> = {
   csv_assets: csvAssets,
   csv_users: csvUsers,
   dell_asset_order_status: dellAssetOrderStatus,
+  dnac_network_devices: dnacNetworkDevices,
   entra_devices: entraDevices,
   entra_groups: entraGroups,
+  fortimanager,
   google_mobile_devices: googleMobileDevices,
   insight,
   intune_devices: intuneDevices,
@@ -66,6 +71,7 @@ export const sources: Record<string, SourcePlugin<any>> = {
   landscape,
   ldap,
   ldap_assets: ldapAssets,
+  meraki_network_devices: merakiNetworkDevices,
   merakism,
   mobileiron,
   munki_report: munkiReport,

@@ -22,10 +22,14 @@ export interface SessionToken {
   lifetimeMs?: number;
 }
 
-/** How a token travels: a header (with an optional scheme: `Authorization: Bearer <t>`), a cookie, or a function. */
+/**
+ * How a token travels: a header (with an optional scheme: `Authorization: Bearer <t>`), a cookie, a top-level field
+ * of the JSON request body (JSON-RPC's `session`: FortiManager), or a function.
+ */
 export type TokenInjection =
   | { header: string; scheme?: string }
   | { cookie: string }
+  | { jsonBody: string }
   | ((request: OutgoingRequest, token: string) => void);
 
 export interface SessionLoginOptions {
@@ -159,6 +163,18 @@ export function sessionLogin(opts: SessionLoginOptions): SessionLogin {
 
 function inject(how: TokenInjection, request: OutgoingRequest, token: string): void {
   if (typeof how === 'function') return how(request, token);
+  if ('jsonBody' in how) {
+    // Only a JSON object body can carry it; anything else (a GET, a form) goes without, and the server says so.
+    const text = typeof request.body === 'string' ? request.body : request.body?.toString('utf8');
+    let body: unknown;
+    try {
+      body = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (body && typeof body === 'object' && !Array.isArray(body)) request.body = JSON.stringify({ ...body, [how.jsonBody]: token });
+    return;
+  }
   if ('cookie' in how) {
     const cookie = `${how.cookie}=${token}`;
     request.headers.cookie = request.headers.cookie ? `${request.headers.cookie}; ${cookie}` : cookie;

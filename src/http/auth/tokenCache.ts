@@ -4,9 +4,10 @@
  */
 import type { AuthProvider, HttpClientLike, OutgoingRequest } from '../types.js';
 
-/** Whether a request carries `value` in a header or its query string (how providers inject tokens). */
+/** Whether a request carries `value` in a header, its query string or (a JSON-RPC session) its body. */
 export function carriesToken(request: OutgoingRequest, value: string): boolean {
   if (Object.values(request.headers).some((v) => typeof v === 'string' && v.includes(value))) return true;
+  if (typeof request.body === 'string' && request.body.includes(JSON.stringify(value))) return true;
   return [...request.url.searchParams.values()].some((v) => v.includes(value));
 }
 
