@@ -3,6 +3,7 @@ import { makeSelfSignedCert, startTestServer } from '../../support/httpTestServe
 import { startFakeOomnitza, type FakeOomnitza } from '../../support/fakeOomnitza.js';
 import { startFakeOkta, type FakeOkta, type OktaUser } from '../../support/fakeOkta.js';
 import { runCli, tempDir } from '../../helpers/runCli.js';
+import { unordered } from '../../helpers/unordered.js';
 
 let oom: FakeOomnitza;
 let fake: FakeOkta;
@@ -43,7 +44,7 @@ test('every page and the DEPROVISIONED pass arrive with exact payloads (default 
   expect(res.code).toBe(0);
   expect(oom.log).toContain('GET /api/v2/mappings?name=Okta');
   expect(oom.bulkRequests.every((b) => b.connector_name === 'Okta' && b.data_type === 'users')).toBe(true);
-  expect(oom.records('Okta')).toEqual([...fake.listed(), ...fake.deprovisionedUsers()].map(payload));
+  expect(unordered(oom.records('Okta'))).toEqual(unordered([...fake.listed(), ...fake.deprovisionedUsers()].map(payload)));
   // Three pages of the plain list, one of the filtered one.
   expect(fake.requests.map((r) => r.query.filter ?? '')).toEqual(['', '', '', 'status eq "DEPROVISIONED"']);
   expect(res.stderr + res.stdout).not.toContain(fake.token);
@@ -59,7 +60,7 @@ test('a 429 mid-run is waited out until X-Rate-Limit-Reset and nothing is lost',
   expect(fake.throttled).toBe(1);
   expect(fake.requests.map((r) => r.status)).toEqual([200, 200, 429, 200, 200]);
   expect(res.stderr).toMatch(/\[okta\] GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users: rate limited \(HTTP 429\); waiting [\d.]+ s as the server asks/);
-  expect(oom.records('Okta')).toEqual([...fake.listed(), ...fake.deprovisionedUsers()].map(payload));
+  expect(unordered(oom.records('Okta'))).toEqual(unordered([...fake.listed(), ...fake.deprovisionedUsers()].map(payload)));
 });
 
 test('a wrong token stops the section: exit 1, the setting named, the token never printed', async () => {
