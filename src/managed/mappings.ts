@@ -94,7 +94,7 @@ export async function mapRecord(record: unknown, mappings: ManagedMappings, engi
   const fail = (value: unknown, why: string): Mapped => ({
     error: `Failed to process the mapping value: ${typeof value === 'string' ? value : JSON.stringify(value)}. The error is: ${why}`,
   });
-  if (!isPlainObject(record)) return fail(fields[0]?.[1].value ?? '', `the record is ${Array.isArray(record) ? 'a list' : typeof record}, not an object`);
+  if (!isPlainObject(record)) return fail(fields[0]?.[1].value ?? '', `the record is ${record === null ? 'null' : Array.isArray(record) ? 'a list' : `a ${typeof record}`}, not an object`);
   const payload: Record<string, unknown> = Object.create(null);
   let scope: ContextScope | undefined;
   try {
