@@ -40,7 +40,7 @@ test('matching: host-only vs Domain, path prefixes, Secure, Max-Age and Expires,
     'host=1',
     'dom=2; Domain=.example.com; Path=/',
     'sec=3; Secure; Path=/',
-    'short=4; Max-Age=10; Path=/',
+    'short=4; Max-Age=10; Path=/; Domain=example.com',
     'gone=5; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
     'evil=6; Domain=other.com',
   ]);
