@@ -15,6 +15,7 @@ export { DEFAULT_RATE_LIMIT, rateLimitWait, resetDelay } from './rateLimit.js';
 export { fanOut, isAuthFailure, type FanOutOptions } from './fanOut.js';
 export { limitConcurrency, type LimitedClient } from './limit.js';
 export { parseXml } from './xml.js';
+export { CookieJar } from './cookies.js';
 export { asList, isXmlText, parseSoap, soapEnvelope, soapFaultText, soapHeaders, textOf, wsseUsernameToken, type SoapFault, type SoapMessage } from './soap.js';
 export { jsonItems, JsonItemScanner, JsonTextError, type JsonItemScannerOptions, type JsonPosition } from './jsonItems.js';
 export * from './settings.js';
