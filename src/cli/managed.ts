@@ -8,6 +8,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import { getLogger } from '../logging.js';
+import * as fetchEngine from '../managed/fetch/index.js';
 import type { ManagedFetchModule } from '../managed/fetch/types.js';
 import { runManaged } from '../managed/runner.js';
 import { readManagedSections } from '../managed/settings.js';
@@ -23,20 +24,9 @@ export interface ManagedOptions extends CommonOptions {
 
 const log = getLogger('connector');
 
-/** The fetch engine (src/managed/fetch/index.ts), loaded when managed mode starts. */
-export async function loadFetchModule(): Promise<ManagedFetchModule> {
-  // A specifier in a variable: the module is another helper's work and may not be built yet.
-  const specifier = '../managed/fetch/index.js';
-  try {
-    return (await import(specifier)) as ManagedFetchModule;
-  } catch (err) {
-    throw new ConfigError({}, `managed mode: the fetch engine is not available in this build (${errorMessage(err)})`);
-  }
-}
-
 export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchModule?: ManagedFetchModule): Promise<number> {
   const config = await loadConfig(opts.ini, { sections: [], requireEnabled: false });
-  const fetch = fetchModule ?? await loadFetchModule();
+  const fetch: ManagedFetchModule = fetchModule ?? fetchEngine;
   const errors: ConfigError[] = [];
   const warnings: string[] = [];
   const sections = await readManagedSections(config.doc, fetch, new Set(config.converters.map((c) => c.name)), errors, warnings);
