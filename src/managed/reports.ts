@@ -80,7 +80,9 @@ export async function runReports(plan: RunPlan, client: OomnitzaClient, deps: { 
   if (stat && !stat.isDirectory()) throw new Error(`folder_path "${folder}" is a file, not a folder`);
   if (!stat) await fs.promises.mkdir(folder);
   const state = await readState(folder);
-  const download = new HttpClient({ section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: deps.log });
+  // O14 carries no Oomnitza headers (the URL authorizes itself), so not the Oomnitza client; its limits, though.
+  const limits = client.requestLimits;
+  const download = new HttpClient({ section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: deps.log, timeoutMs: limits.timeoutMs, retry: { retries: limits.retries } });
   try {
     for (const source of reports.dataSources) {
       if (deps.signal.aborted) break;

@@ -165,6 +165,11 @@ export class OomnitzaClient {
     return new OomnitzaClient(this.settings, getLogger('oomnitza'), {}, { http: this.http, token });
   }
 
+  /** Timeout and retries of the [oomnitza] section, for requests made beside this client (report downloads). */
+  get requestLimits(): { timeoutMs: number; retries: number } {
+    return { timeoutMs: this.settings.timeout * 1000, retries: this.settings.retries };
+  }
+
   /** The token this client sends (after a username/password login: undefined until it logged in). */
   get apiToken(): string | undefined {
     return this.token || undefined;
