@@ -5,6 +5,7 @@
  */
 import type { FieldMappings } from '../records.js';
 import type { ContextScope, TemplateEngine } from './template/types.js';
+import { FALLBACK, evaluatePath, parsePath } from './fastPath.js';
 import { isPlainObject } from './settings.js';
 
 export interface ManagedMapping {
@@ -72,6 +73,20 @@ export function effectiveManagedMappings(
   return out;
 }
 
+/** Parsed path templates (null: not a path), shared by every run: templates are few, records many. */
+const pathCache = new Map<string, ReturnType<typeof parsePath> | null>();
+
+function cachedPath(template: string): ReturnType<typeof parsePath> | null {
+  let steps = pathCache.get(template);
+  if (steps === undefined) {
+    // A daemon sees the templates of every integration it ever ran: keep the cache bounded.
+    if (pathCache.size >= 10_000) pathCache.clear();
+    steps = parsePath(template) ?? null;
+    pathCache.set(template, steps);
+  }
+  return steps;
+}
+
 const TEMPLATE_MARK = /\{\{|\}\}|\{%|%\}/;
 
 /** An attribute mapping's template: as written when it is one, else `{{value}}` (so `profile.email` works). */
@@ -89,7 +104,14 @@ export interface RunConstants {
 export type Mapped = { payload: Record<string, unknown> } | { error: string };
 
 /** Maps one record; a failure names the mapping value and the error as §11.3 says. */
-export async function mapRecord(record: unknown, mappings: ManagedMappings, engine: TemplateEngine, constants: RunConstants): Promise<Mapped> {
+export async function mapRecord(
+  record: unknown,
+  mappings: ManagedMappings,
+  engine: TemplateEngine,
+  constants: RunConstants,
+  opts: { fastPath?: boolean } = {},
+): Promise<Mapped> {
+  const useFastPath = opts.fastPath ?? true;
   const fields = Object.entries(mappings);
   const fail = (value: unknown, why: string): Mapped => ({
     error: `Failed to process the mapping value: ${typeof value === 'string' ? value : JSON.stringify(value)}. The error is: ${why}`,
@@ -97,13 +119,25 @@ export async function mapRecord(record: unknown, mappings: ManagedMappings, engi
   if (!isPlainObject(record)) return fail(fields[0]?.[1].value ?? '', `the record is ${record === null ? 'null' : Array.isArray(record) ? 'a list' : `a ${typeof record}`}, not an object`);
   const payload: Record<string, unknown> = Object.create(null);
   let scope: ContextScope | undefined;
+  let escaped: Record<string, unknown> | undefined;
   try {
     for (const [field, m] of fields) {
       switch (m.type) {
         case 'attribute': {
-          scope ??= await engine.scope(escapeRecord(record));
+          const template = attributeTemplate(m.value);
+          const steps = useFastPath ? cachedPath(template) : null;
+          if (steps) {
+            escaped ??= escapeRecord(record);
+            const fast = evaluatePath(steps, escaped);
+            if (fast !== FALLBACK) {
+              payload[field] = fast;
+              break;
+            }
+          }
+          escaped ??= escapeRecord(record);
+          scope ??= await engine.scope(escaped);
           try {
-            const v = await scope.render(attributeTemplate(m.value), 'native');
+            const v = await scope.render(template, 'native');
             payload[field] = v === undefined ? null : v;
           } catch (err) {
             return fail(m.value, (err as Error).message);

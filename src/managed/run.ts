@@ -153,7 +153,7 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
     let seenBatch = false;
     let itemNo = 0;
     try {
-      for await (const event of deps.fetch.fetchIntegration(input) as AsyncIterable<FetchEvent>) {
+      for await (const event of readAhead(deps.fetch.fetchIntegration(input))) {
         if (deps.signal.aborted) break;
         if (event.kind === 'batch') {
           seenBatch = true;
@@ -205,6 +205,37 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
     return { stats, outcome, portion };
   } finally {
     await Promise.allSettled([http.close(), stage.close()]);
+  }
+}
+
+/**
+ * The fetch engine's events with the next one already being fetched while the current batch is mapped and pushed:
+ * the SaaS calls of page N+1 overlap the uploads of page N. Leaving the loop ends the generator (after the event
+ * in flight, which is dropped: a canceled run does not send what it fetched after the cancel).
+ */
+async function* readAhead(events: AsyncIterable<FetchEvent>): AsyncGenerator<FetchEvent> {
+  const it = events[Symbol.asyncIterator]();
+  let next = it.next();
+  let finished = false;
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      const event = r.value;
+      if (event.kind === 'batch') next = it.next();
+      else finished = true;
+      yield event;
+      if (finished) return;
+    }
+  } finally {
+    if (!finished) {
+      // The read-ahead may still be running: let it settle (its result is dropped), then end the generator.
+      await next.then(() => undefined, () => undefined);
+      await it.return?.(undefined);
+    }
   }
 }
 
