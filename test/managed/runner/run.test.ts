@@ -79,6 +79,7 @@ test('a run: mappings with escaped keys, an error item alone and in place, the b
   expect(syncCalls.every((r) => r.token === 'sync-token-abcdefghij')).toBe(true);
   expect(syncCalls.every((r) => r.csrf === 'csrf-1')).toBe(true);
   // Order: O4 before O5 before the sync token's AuthTest; per batch: the page's check, the batch's check, uploads.
+  // (The engine's page checks are the fake fetch module's here.)
   const order = cloud.requests.map((r) => `${r.method} ${r.path}${r.query.name ? `?name=${r.query.name}` : r.query.connector_id ? `?connector_id=${r.query.connector_id}` : ''} ${r.token === cloud.token ? 'base' : 'sync'}`);
   expect(order).toEqual([
     'GET /api/v2/mappings?name=AuthTest base',
@@ -86,12 +87,12 @@ test('a run: mappings with escaped keys, an error item alone and in place, the b
     'GET /api/v2/mappings?connector_id=7 base',
     'GET /api/v3/auth/oomnitza_tokens/5 base',
     'GET /api/v2/mappings?name=AuthTest sync',
-    `GET /api/v3/bulk/${portion} sync`,
-    `GET /api/v3/bulk/${portion} sync`,
+    `GET /api/v3/bulk/${portion} sync`, // page 1
+    `GET /api/v3/bulk/${portion} sync`, // batch 1
+    `GET /api/v3/bulk/${portion} sync`, // page 2, read ahead while batch 1 is pushed
     'POST /api/v3/bulk sync',
     'POST /api/v3/bulk sync',
-    `GET /api/v3/bulk/${portion} sync`,
-    `GET /api/v3/bulk/${portion} sync`,
+    `GET /api/v3/bulk/${portion} sync`, // batch 2
     'POST /api/v3/bulk sync',
     `POST /api/v3/bulk/${portion}/finalize sync`,
   ]);
@@ -291,4 +292,35 @@ test('is_custom with a test run: the first response is saved to save_data/<name>
   expect(cloud.finalized).toEqual([]);
   expect(cloud.readyPortions).toEqual([]);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('INI mapping lines: converter and required as in upload mode, recordfilter on the raw record; username/password base login', async () => {
+  const { readManagedSections } = await import('../../../src/managed/settings.js');
+  const { parseIni } = await import('../../../src/config/iniReader.js');
+  const { parseSaasAuthorization } = await import('./harness.js');
+  const errors: unknown[] = [];
+  const sections = await readManagedSections(parseIni([
+    '[managed.7]',
+    'mapping.USER = {"source": "login", "converter": "capitalize", "required": true}',
+    'mapping.SITE = {"hardcoded": "HQ"}',
+    'recordfilter = return record.active !== false',
+  ].join('\n'), 'config.ini'), { parseSaasAuthorization }, new Set(), errors as never, []);
+  expect(errors).toEqual([]);
+  cloud = await startFakeManagedCloud({
+    login: { username: 'svc', password: 'pw' },
+    mappings: { '7': { USER: { type: 'attribute', value: 'nothing' }, EMAIL: { type: 'attribute', value: 'mail' } } },
+    polls: [[integration(7)]],
+  });
+  const fetch = fakeFetch({
+    '7': pages([[
+      { record: { login: 'ann', mail: 'a@x' } },
+      { record: { login: 'bob', mail: 'b@x', active: false } },
+      { record: { login: '', mail: 'c@x' } },
+    ]]),
+  });
+  const h = harness(cloud, fetch, engine, [...sections.values()], { api_token: '', username: 'svc', password: 'pw' } as never);
+  expect(await h.run()).toBe(0);
+  expect(cloud.uploads.map((u) => u.records)).toEqual([[{ USER: 'Ann', EMAIL: 'a@x', SITE: 'HQ' }]]);
+  // The login's session token is the base token, and (no oomnitza_authorization) the sync token too.
+  expect(new Set(cloud.requests.filter((r) => r.path !== '/api/request_token').map((r) => r.token))).toEqual(new Set(['session-token-0123456789']));
 });
