@@ -267,3 +267,26 @@ test('static params are added to the query; a refused call shows them as *** in 
   expect(refused[0]).toMatchObject({ message: `Failed to fetch the first block of data. The error is: 401 Client Error: Unauthorized for url: ${saas.url}/static/users?x=1&q=a+b%26c&tenant=***. The further processing is impossible` });
   expect(JSON.stringify(refused)).not.toContain('wrong');
 });
+
+test('headers and params: later duplicates win; response headers are case-insensitive; pagination extras over the behaviour, auth over both', async () => {
+  saas = await startFakeSaas({ users: 3 });
+  h = makeHttp();
+  const def = definition('Dup', saas.url, {
+    list_behavior: list({
+      url: '{{ inputs.base_url }}/link/users',
+      headers: [{ key: 'X-A', value: '1' }, { key: 'X-A', value: '2' }, { key: 'X-Api-Key', value: 'from-behaviour' }, { key: 'X-B', value: 'behaviour' }],
+      params: [{ key: 'per_page', value: '1' }, { key: 'per_page', value: '2' }, { key: 'total', value: "{{ list_response_headers['X-TOTAL-COUNT'] }}" }],
+      result: '{{ list_response }}',
+      pagination: {
+        break_early: '{{ iteration > 1 }}',
+        add_if: '{{ iteration > 0 }}',
+        headers: [{ key: 'X-B', value: 'pagination' }],
+        params: [{ key: 'page', value: '{{ iteration + 1 }}' }],
+      },
+    }),
+  });
+  const events = await run(def);
+  expect(events.map((e) => (e.kind === 'batch' ? e.items.length : e.kind))).toEqual([2, 1, 'end']);
+  expect(saas.lines()).toEqual(['GET /link/users?per_page=2&total=', 'GET /link/users?per_page=2&total=3&page=2']);
+  expect(saas.requests.map((r) => [r.headers['x-a'], r.headers['x-b'], r.headers['x-api-key']])).toEqual([['2', 'behaviour', 'key-123'], ['2', 'pagination', 'key-123']]);
+});
