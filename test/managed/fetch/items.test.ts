@@ -182,6 +182,10 @@ test('a template that hits the time limit fails its item, not the process; the n
       },
       { kind: 'end', outcome: 'done' },
     ]);
+    const slowPage = definition('Slow page', saas.url, { list_behavior: list({ url: '{{ inputs.base_url }}/same/users', result: '{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}' }) });
+    expect(await collect(fetchIntegration(fetchInput(slow, h.http, slowPage)))).toEqual([
+      { kind: 'failed', stage: 'first-page', message: 'Failed to fetch the first block of data. The error is: the template did not finish within 200 ms. The further processing is impossible', detail: 'TemplateRenderError: the template did not finish within 200 ms' },
+    ]);
   } finally {
     await slow.close();
   }
