@@ -1,7 +1,8 @@
 /**
  * The managed fetch engine on one integration of N items (default 10,000) listed 100 per page, with a detail call
  * per item answered after 20 ms (issue 10: the original, one request at a time, needs > 200 s). Prints wall time,
- * items/s and peak RSS per concurrency. Run: `node dist/bench/managedFetch.js [items] [concurrency...]`.
+ * items/s and peak RSS per concurrency. Run: `node dist/bench/managedFetch.js [items] [concurrency...]`
+ * (env: LATENCY_MS, TEMPLATE_WORKERS).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ const server = http.createServer((req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const engine = await createTemplateEngine();
+const engine = await createTemplateEngine({ workers: Number(process.env.TEMPLATE_WORKERS ?? 1) });
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 for (const concurrency of concurrencies.length ? concurrencies : [1, 8]) {

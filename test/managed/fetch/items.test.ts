@@ -50,6 +50,24 @@ test('detail + software per item, 4 in flight: order kept, each item sees its ow
   expect(saas.lines('/software').sort()).toEqual([1, 2, 4, 5, 6, 7].map((n) => `GET /software/d${n}`));
 });
 
+test('items in flight at once each see their own context, whatever order their calls finish in', async () => {
+  saas = await startFakeSaas({ devices: 4, detailDelays: { d1: 120, d2: 60, d3: 0, d4: 30 } });
+  h = makeHttp();
+  const def = {
+    ...offsetDevices(saas.url, 100),
+    detail_behavior: { ...detailBehaviour(), result: "{{ {'own': detail_response['id'], 'item': list_response_item['id'], 'serial': list_response_item['serial']} }}" },
+    software_behavior: { enabled: true, result: "{{ [detail_response['own'], list_response_item['id']] }}", name: '{{ software_response_item }}', version: "{{ detail_response['item'] }}" },
+  };
+  const events = await collect(fetchIntegration(fetchInput(engine, h.http, def, { concurrency: 4 })));
+  const expected = [1, 2, 3, 4].map((n) => ({
+    record: {
+      own: `d${n}`, item: `d${n}`, serial: `SN${1000 + n}`, list_response_item: device(n), ...origin,
+      software: [{ name: `d${n}`, version: `d${n}`, path: null }, { name: `d${n}`, version: `d${n}`, path: null }],
+    },
+  }));
+  expect(events).toEqual([{ kind: 'batch', items: expected }, { kind: 'end', outcome: 'done' }]);
+});
+
 test('software without its own call reads the record; a result that is not iterable fails that item; saas info copied', async () => {
   saas = await startFakeSaas({ users: 2 });
   h = makeHttp();
