@@ -17,7 +17,7 @@
  *                                           FRESH token, valid for ONE request of that session
  * - GET /session/devices?page=N             needs the `sid` cookie and an unused CSRF token of that session in
  *                                           `X-CSRF-Token` (403 otherwise); {devices, has_more}
- * - GET /details/:id                        {id, serial, model}; 404 for ids in `failingDetails`
+ * - GET /details/:id                        {id, serial, model}; 404 for ids in `failingDetails`; `detailDelays` per id
  * - GET /software/:id                       {apps: [{name, version}]} (see `software`)
  * - GET /limited/users                      the first call answers 429 with `Retry-After: <retryAfter>`, then a list
  * - GET /forbidden/users                    403 {"error": "insufficient scope"}
@@ -38,6 +38,8 @@ export interface FakeSaasOptions {
   failingDetails?: string[];
   /** Software per device id; default two apps for every device. */
   software?: Record<string, Array<{ name: unknown; version: unknown }>>;
+  /** Delay (ms) of the answer of /details/:id per id, so that later items can finish first. */
+  detailDelays?: Record<string, number>;
   /** Retry-After of /limited/users (seconds, default "1"). */
   retryAfter?: string;
 }
@@ -66,6 +68,7 @@ export async function startFakeSaas(opts: FakeSaasOptions = {}): Promise<FakeSaa
     failingDetails: opts.failingDetails ?? [],
     software: opts.software ?? {},
     retryAfter: opts.retryAfter ?? '1',
+    detailDelays: opts.detailDelays ?? {},
   };
   const users = Array.from({ length: o.users }, (_, i) => user(i + 1));
   const devices = Array.from({ length: o.devices }, (_, i) => device(i + 1));
@@ -155,7 +158,7 @@ export async function startFakeSaas(opts: FakeSaasOptions = {}): Promise<FakeSaa
     if (req.method === 'GET' && detail) {
       const id = decodeURIComponent(detail[1]);
       if (o.failingDetails.includes(id)) return bad(404, `no device ${id}`);
-      return { json: { id, serial: `SN-${id}`, model: 'MacBook Pro' } };
+      return { json: { id, serial: `SN-${id}`, model: 'MacBook Pro' }, delayMs: o.detailDelays[id] };
     }
     const software = /^\/software\/([^/]+)$/.exec(p);
     if (req.method === 'GET' && software) {

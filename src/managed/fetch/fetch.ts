@@ -28,6 +28,15 @@ class MaxIterationsReached extends Error {
   }
 }
 
+/** What the list level's page loop hands to the fan-out: an item of a page (index within the page), or the end. */
+type Feed = { item: unknown; context: Context; index: number } | { end: LevelEnd } | { error: unknown };
+
+/** An error of the outermost level's page `counter` (or of a level inside it): first or later page. */
+function classify(err: unknown, counter: number): unknown {
+  if (err instanceof StageFailure) return err;
+  return new StageFailure(counter === 0 ? 'first-page' : 'later-page', err);
+}
+
 class StageFailure extends Error {
   constructor(readonly stage: 'first-page' | 'later-page', readonly failure: unknown) {
     super(stage === 'first-page' ? FIRST_PAGE_FAILED(errorText(failure)) : LATER_PAGE_FAILED(errorText(failure)), { cause: failure });
@@ -112,38 +121,85 @@ class Run {
     ctx[names.response] = {};
     ctx[names.headers] = {};
     ctx[names.links] = {};
+    if (kind === 'list') return yield* this.listLevel(behaviour, outermost);
     for (let counter = 0; counter < this.max; counter++) {
       try {
         if (await this.input.isCanceled()) return 'canceled';
         if (!isDict(behaviour)) throw new KeyError(names.behaviour);
         const results = await this.page(kind, behaviour);
         if (!truthy(results)) return counter === 0 && outermost ? 'empty-first-page' : 'done';
-        const items = pyIter(results);
-        if (kind === 'list') {
-          for (let at = 0; at < items.length; at += BATCH_SIZE) {
-            const batch = items.slice(at, at + BATCH_SIZE);
-            if (this.input.testRun) {
-              yield { kind: 'batch', items: await this.process(batch.slice(0, TEST_RUN_ITEMS)) };
-              return 'stop';
-            }
-            yield { kind: 'batch', items: await this.process(batch) };
-          }
-        } else {
-          const inner: LevelKind = kind === 'exploratory' ? 'pre_list' : 'list';
-          for (const item of items) {
-            ctx[names.item!] = item;
-            const end = yield* this.level(inner, false);
-            if (end === 'canceled' || end === 'stop') return end;
-          }
+        const inner: LevelKind = kind === 'exploratory' ? 'pre_list' : 'list';
+        for (const item of pyIter(results)) {
+          ctx[names.item!] = item;
+          const end = yield* this.level(inner, false);
+          if (end === 'canceled' || end === 'stop') return end;
         }
       } catch (err) {
-        if (!outermost || err instanceof StageFailure) throw err;
-        throw new StageFailure(counter === 0 ? 'first-page' : 'later-page', err);
+        throw outermost ? classify(err, counter) : err;
       }
       ctx[names.iteration] = counter + 1;
     }
-    if (kind === 'list') throw new MaxIterationsReached();
-    return 'done';
+    return 'done'; // the outer levels stop at MAX_ITERATIONS silently, as the original's do
+  }
+
+  /**
+   * The list level as a pipeline: pages are read (cancel check, request, `result`) as the fan-out asks for items,
+   * so the next page is fetched while the items of this one are still in their detail calls, and no batch waits
+   * for the slowest item of the previous one. Items come out in list order, cut into batches of 100 that never
+   * span two pages (the original's batches). How the page loop ended travels as the last element of the feed, so
+   * that everything listed before a failure is still delivered before it.
+   */
+  private async *listLevel(behaviour: unknown, outermost: boolean): AsyncGenerator<FetchEvent, LevelEnd> {
+    const processed = fanOut(this.feed(behaviour, outermost), {
+      concurrency: this.input.concurrency,
+      fetch: async (entry: Feed) => ('item' in entry ? { entry, item: await this.items.process(entry.item, entry.context) } : { entry }),
+      label: () => 'item',
+      reportFailure: () => undefined,
+      isFatal: () => true,
+      signal: this.input.signal,
+    });
+    let batch: FetchedItem[] = [];
+    for await (const { entry, item } of processed) {
+      if ('item' in entry) {
+        if (entry.index % BATCH_SIZE === 0 && batch.length > 0) {
+          yield { kind: 'batch', items: batch };
+          batch = [];
+        }
+        batch.push(item!);
+        continue;
+      }
+      if (batch.length > 0) yield { kind: 'batch', items: batch };
+      if ('end' in entry) return entry.end;
+      throw entry.error;
+    }
+    this.input.signal?.throwIfAborted();
+    throw new Error('the list level ended without an outcome');
+  }
+
+  /** The list level's page loop: its items (each with its page's context), then how it ended. */
+  private async *feed(behaviour: unknown, outermost: boolean): AsyncGenerator<Feed> {
+    const ctx = this.context;
+    let counter = 0;
+    try {
+      for (; counter < this.max; counter++) {
+        if (await this.input.isCanceled()) return yield { end: 'canceled' };
+        if (!isDict(behaviour)) throw new KeyError('list_behavior');
+        const results = await this.page('list', behaviour);
+        if (!truthy(results)) return yield { end: counter === 0 && outermost ? 'empty-first-page' : 'done' };
+        const items = pyIter(results);
+        const context = { ...ctx };
+        if (this.input.testRun) {
+          // §11.7: the first batch only, truncated to 10 items
+          for (let index = 0; index < Math.min(items.length, BATCH_SIZE, TEST_RUN_ITEMS); index++) yield { item: items[index], context, index };
+          return yield { end: 'stop' };
+        }
+        for (let index = 0; index < items.length; index++) yield { item: items[index], context, index };
+        ctx.iteration = counter + 1;
+      }
+    } catch (err) {
+      return yield { error: outermost ? classify(err, counter) : err };
+    }
+    yield { error: new MaxIterationsReached() };
   }
 
   /** One page of a level: request, pagination controls, call, `result` (undefined: an empty page). */
@@ -169,22 +225,5 @@ class Run {
     ctx[names.headers] = reply.headers;
     ctx[names.links] = reply.links;
     return this.renderer.one(ctx, behaviour.result, 'native');
-  }
-
-  private async process(batch: unknown[]): Promise<FetchedItem[]> {
-    const pageContext = { ...this.context };
-    const out: FetchedItem[] = [];
-    for await (const item of fanOut(batch, {
-      concurrency: this.input.concurrency,
-      fetch: (raw) => this.items.process(raw, pageContext),
-      label: () => 'item',
-      reportFailure: () => undefined,
-      isFatal: () => true,
-      signal: this.input.signal,
-    })) {
-      out.push(item);
-    }
-    this.input.signal?.throwIfAborted();
-    return out;
   }
 }

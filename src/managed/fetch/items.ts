@@ -60,7 +60,7 @@ export class ItemProcessor {
     const behaviour = this.integration.software_behavior;
     if (!isDict(behaviour) || !truthy(behaviour.enabled)) return record;
     context.detail_response = record;
-    if (Object.hasOwn(behaviour, 'url') && Object.hasOwn(behaviour, 'http_method')) {
+    if (truthy(behaviour.url) && truthy(behaviour.http_method)) {
       const { request } = await this.saas.build(behaviour, context);
       context.software_response = (await this.saas.send(request, context)).body;
     } else {

@@ -16,6 +16,21 @@ export interface Template {
 }
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+/**
+ * Two shapes the sandbox need not see, because Jinja's result is known: text without any `{{`, `{%`, `{#` (string
+ * mode prints it, less one trailing newline; no `\r`, which Jinja would normalise), and `{{ name }}` in native
+ * mode naming a context variable whose value is not a string (native mode returns such a value untouched; a string
+ * would be literal-evaluated). A header map is left to the engine (it is case-insensitive there).
+ */
+const PLAIN_TEXT = /^(?![\s\S]*\{[{%#])[^\r]*$/;
+const ONE_VARIABLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
+
+function passesThrough(template: string, context: Context): boolean {
+  const name = ONE_VARIABLE.exec(template)?.[1];
+  if (name === undefined || name.endsWith('response_headers') || !Object.hasOwn(context, name)) return false;
+  const value = context[name];
+  return value !== undefined && typeof value !== 'string';
+}
 const namesCache = new Map<string, Set<string>>();
 const MAX_CACHED = 2000;
 
@@ -41,8 +56,10 @@ export class Renderer {
     const pending: number[] = [];
     for (let i = 0; i < templates.length; i++) {
       const { template, mode } = templates[i];
-      if (typeof template === 'string') pending.push(i);
-      else results[i] = mode === 'native' ? (template ?? null) : await this.str(template);
+      if (typeof template !== 'string') results[i] = mode === 'native' ? (template ?? null) : await this.str(template);
+      else if (mode === 'string' && PLAIN_TEXT.test(template)) results[i] = template.replace(/\n$/, '');
+      else if (mode === 'native' && passesThrough(template, context)) results[i] = context[template.match(ONE_VARIABLE)![1]];
+      else pending.push(i);
     }
     if (pending.length === 1) {
       const i = pending[0];
