@@ -100,6 +100,13 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
   const software = definition.software_behavior;
   const saas = definition.saas_behavior;
 
+  // Paths this version does not have (README): refused, so that the cloud hears why instead of a wrong run.
+  if (!reports && typeof cloud.basic_connector === 'string' && cloud.basic_connector) {
+    throw new Error(`basic_connector "${cloud.basic_connector}" (a built-in connector run with cloud settings) is not supported by this version`);
+  }
+  const iam = isPlainObject(inputs.iam_roles) ? inputs.iam_roles.value : undefined;
+  if (!reports && iam) throw new Error('the AWS IAM path (inputs.iam_roles) is not supported by this version');
+
   let saasAuthorization: SaasAuthorization | undefined;
   if (!reports) {
     if (section?.saasAuthorization) saasAuthorization = section.saasAuthorization;
