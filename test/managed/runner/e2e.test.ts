@@ -4,7 +4,7 @@ import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeManagedCloud, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
 import { startFakeSaas, type FakeSaas } from '../../support/fakeSaas.js';
-import { detailBehaviour, offsetDevices, sessionAuthorization, sessionDevices, softwareBehaviour } from '../../support/fakeSaasIntegrations.js';
+import { detailBehaviour, linkUsers, offsetDevices, sessionAuthorization, sessionDevices, softwareBehaviour } from '../../support/fakeSaasIntegrations.js';
 import { harness } from './harness.js';
 
 let engine: TemplateEngine;
@@ -62,4 +62,19 @@ test('a session integration (login before every call, rotating CSRF) from the cl
   cloud.queuePoll([{ ...sessionDevices(saas.url), ...flags, saas_authorization: sessionAuthorization() }]);
   expect(await harness(cloud, fetchEngine, engine).run()).toBe(0);
   expect(cloud.readyPortions.map(([id, b]) => [id, b.is_empty_run])).toEqual([['7', true]]);
+});
+
+test('GlobalSetting in a template: O10 fetched once per run with the base token', async () => {
+  saas = await startFakeSaas({ users: 3 });
+  const def = linkUsers(saas.url);
+  const list = { ...def.list_behavior!, url: String(def.list_behavior!.url).replace('{{ inputs.base_url }}', '{{ GlobalSetting.saas_base }}') };
+  cloud = await startFakeManagedCloud({
+    globalVariables: [{ name: 'saas_base', value: saas.url }],
+    storedTokens: { '3': 'sync-token-zzzzzzzzzz' },
+    mappings: { '7': { USER: { type: 'attribute', value: 'id' } } },
+    polls: [[{ ...def, list_behavior: list, ...flags, sync_field: 'USER', oomnitza_authorization: { token_id: 3 }, saas_authorization: { headers: { 'X-Api-Key': 'key-123' } } }]],
+  });
+  expect(await harness(cloud, fetchEngine, engine).run()).toBe(0);
+  expect(cloud.uploads.flatMap((u) => u.records)).toEqual([{ USER: 'u1' }, { USER: 'u2' }, { USER: 'u3' }]);
+  expect(cloud.calls('/api/v3/settings/global_variables').map((r) => r.token)).toEqual([cloud.token]);
 });

@@ -324,3 +324,15 @@ test('INI mapping lines: converter and required as in upload mode, recordfilter 
   // The login's session token is the base token, and (no oomnitza_authorization) the sync token too.
   expect(new Set(cloud.requests.filter((r) => r.path !== '/api/request_token').map((r) => r.token))).toEqual(new Set(['session-token-0123456789']));
 });
+
+test('catalog_input (the cloud input, rendered as a string) and credential_input (O11 once, sync token)', async () => {
+  cloud = await startFakeManagedCloud({
+    credentials: { c1: { name: 'Okta production', secret: 'never read' } },
+    mappings: { '7': { USER: { type: 'attribute', value: 'login' }, REGION: { type: 'catalog_input', value: 'region' }, CRED: { type: 'credential_input', value: 'c1' } } },
+    polls: [[integration(7, { inputs: { region: { value: null } }, saas_authorization: { credential_id: 'c1' } })]],
+  });
+  const fetch = fakeFetch({ '7': pages([[{ record: { login: 'a' } }, { record: { login: 'b' } }]]) });
+  expect(await harness(cloud, fetch, engine).run()).toBe(0);
+  expect(cloud.uploads.map((u) => u.records)).toEqual([[{ USER: 'a', REGION: 'None', CRED: 'Okta production' }, { USER: 'b', REGION: 'None', CRED: 'Okta production' }]]);
+  expect(cloud.calls('/api/v3/auth/c1').map((r) => r.token)).toEqual([cloud.token]);
+});

@@ -80,3 +80,19 @@ test('cloud flags: strtobool strings (JSON booleans accepted too), the original\
   expect(() => planRun(integration(7, { basic_connector: 'vcenter' }), undefined, { parseSaasAuthorization })).toThrow('basic_connector "vcenter" (a built-in connector run with cloud settings) is not supported');
   expect(() => planRun(integration(7, { inputs: { iam_roles: { value: 'arn:x' } } }), undefined, { parseSaasAuthorization })).toThrow('AWS IAM path');
 });
+
+test('vault_keys: saas_authorization and local_inputs from a secret backend, checked like INI values; a missing one is an error', async () => {
+  process.env.CONNECTOR_MANAGED_7_SAAS_AUTHORIZATION = '{"headers": {"X-Api-Key": "from-env"}}';
+  process.env.CONNECTOR_MANAGED_7_LOCAL_INPUTS = '{"region": "eu"}';
+  try {
+    const ok = await read('[managed.7]\nvault_backend = env\nvault_keys = saas_authorization local_inputs\n');
+    expect(ok.errors).toEqual([]);
+    expect(ok.sections.get('managed.7')!.saasAuthorization).toEqual({ kind: 'static', headers: { 'X-Api-Key': 'from-env' }, params: {} });
+    expect(ok.sections.get('managed.7')!.localInputs).toEqual({ region: 'eu' });
+    const missing = await read('[managed.8]\nvault_backend = env\nvault_keys = saas_authorization\n');
+    expect(missing.errors).toEqual([expect.stringMatching(/^\/etc\/c\/config\.ini:3: \[managed\.8\] saas_authorization: secret "saas_authorization" .* is missing/)]);
+  } finally {
+    delete process.env.CONNECTOR_MANAGED_7_SAAS_AUTHORIZATION;
+    delete process.env.CONNECTOR_MANAGED_7_LOCAL_INPUTS;
+  }
+});
