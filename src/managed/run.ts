@@ -64,7 +64,19 @@ export interface RunResult {
 
 const FATAL = 'Fatal Error' as const;
 
+/** Local inputs named like credentials are secrets (they are how admins keep passwords out of the cloud). */
+const SECRET_INPUT = /pass(word|wd)?|token|secret|api_?key|private|credential|auth/i;
+
+/** Every credential value of a run is masked in logs, summaries and --save-data files from the start. */
+function registerSecrets(plan: RunPlan): void {
+  const auth = plan.saasAuthorization;
+  if (auth?.kind === 'static') for (const v of [...Object.values(auth.headers), ...Object.values(auth.params)]) if (typeof v === 'string' && v) redactor.add(v);
+  if (plan.oomnitzaAuthorization.kind === 'token') redactor.add(plan.oomnitzaAuthorization.token);
+  for (const [k, v] of Object.entries(plan.localInputs)) if (SECRET_INPUT.test(k) && typeof v === 'string' && v) redactor.add(v);
+}
+
 export async function runIntegration(plan: RunPlan, deps: RunDeps): Promise<RunResult> {
+  registerSecrets(plan);
   const stats = new SectionStats(plan.label);
   stats.start();
   const log = deps.log;

@@ -54,3 +54,37 @@ test('an invalid [managed.N] shape is a config error with file:line (exit 2) bef
   expect(cloud.requests).toEqual([]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('SIGTERM: no further poll, the run in progress gets stop_grace, then is interrupted and Oomnitza is told; exit 0', async () => {
+  const { spawn } = await import('node:child_process');
+  const { repoRoot } = await import('../helpers/runCli.js');
+  // The second page goes to a port where nothing listens: its retries (with backoff) keep the run going while the
+  // signal arrives.
+  saas = await startFakeSaas({ users: 3 });
+  cloud = await startFakeManagedCloud({
+    mappings: { '7': { USER: { type: 'attribute', value: 'id' } } },
+    polls: [[{
+      id: 7, name: 'Slow', type: 'users', update_only: 'False', insert_only: 'False',
+      list_behavior: {
+        http_method: 'GET', url: `{% if iteration == 0 %}${saas.url}/same/users{% else %}http://127.0.0.1:9/unreachable{% endif %}`,
+        headers: [], params: [], result: '{{ list_response }}',
+      },
+      saas_authorization: { headers: { 'X-Api-Key': 'k-1234' } },
+    }]],
+  });
+  const dir = tempDir({ 'config.ini': `${oomnitza()}stop_grace = 1\n` });
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'connector'), 'managed'], { cwd: dir, env: { ...process.env, NO_PROXY: '127.0.0.1' } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  // Signal once the run has asked for its first page.
+  while (saas.requestsTo('/same/users').length === 0) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(stderr).toMatch(/SIGTERM received/);
+  expect(stderr).toMatch(/\[managed\.7 "Slow"\].*\(stopped early: SIGTERM\)/);
+  const told = [...cloud.uploads.map((u) => String(u.error)), ...cloud.readyPortions.map(([, b]) => String(b.error_message))];
+  expect(told.some((t) => /^The connector was stopped \(SIGTERM\)/.test(t))).toBe(true);
+  expect(cloud.calls('/api/v3/bulk/check_managed')).toHaveLength(1);
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 30_000);
