@@ -4,8 +4,7 @@
  * items/s and peak RSS per concurrency. Run: `node dist/bench/managedFetch.js [items] [concurrency...]`
  * (env: LATENCY_MS, TEMPLATE_WORKERS).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { HttpClient } from '../src/http/client.js';
 import { fetchIntegration, parseSaasAuthorization } from '../src/managed/fetch/index.js';
 import { createTemplateEngine } from '../src/managed/template/engine.js';
@@ -14,23 +13,27 @@ const total = Number(process.argv[2] ?? 10_000);
 const concurrencies = process.argv.slice(3).map(Number);
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 20);
 
+// The fake SaaS runs in its own thread, so that its work (JSON, HTTP parsing) does not count as ours.
+const SERVER = `
+const http = require('node:http');
+const { parentPort, workerData: { total, latency } } = require('node:worker_threads');
 const server = http.createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const send = (body: unknown) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
+  const url = new URL(req.url, 'http://x');
+  const send = (body) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
   if (url.pathname === '/devices') {
     const offset = Number(url.searchParams.get('offset'));
     const n = Math.max(0, Math.min(100, total - offset));
-    send({ total, devices: Array.from({ length: n }, (_, i) => ({ id: `d${offset + i}`, name: `Device ${offset + i}`, serial: `SN${offset + i}` })) });
+    send({ total, devices: Array.from({ length: n }, (_, i) => ({ id: 'd' + (offset + i), name: 'Device ' + (offset + i), serial: 'SN' + (offset + i) })) });
   } else {
     const id = url.pathname.split('/').pop();
-    setTimeout(() => send({ id, os: 'macOS', model: 'MacBook Pro', ram: 16, disks: [{ size: 512 }] }), LATENCY_MS);
+    setTimeout(() => send({ id, os: 'macOS', model: 'MacBook Pro', ram: 16, disks: [{ size: 512 }] }), latency);
   }
 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+`;
+const serverThread = new Worker(SERVER, { eval: true, workerData: { total, latency: LATENCY_MS } });
+const port = await new Promise<number>((resolve) => serverThread.once('message', resolve));
+const base = `http://127.0.0.1:${port}`;
 
 const engine = await createTemplateEngine({ workers: Number(process.env.TEMPLATE_WORKERS ?? 1) });
 let peakRss = 0;
@@ -73,4 +76,4 @@ for (const concurrency of concurrencies.length ? concurrencies : [1, 8]) {
 }
 clearInterval(sampler);
 await engine.close();
-server.close();
+await serverThread.terminate();

@@ -107,7 +107,7 @@ export const sessionAuthorization = () => ({
     headers: kv({ 'Content-Type': 'application/json' }),
     params: [],
     body: '{"username": "{{ inputs.username }}", "password": "{{ inputs.password }}"}',
-    result: { headers: kv({ 'X-CSRF-Token': "{{ response_headers['x-csrf-token'] }}" }), params: [] },
+    result: { headers: kv({ 'X-CSRF-Token': "{{ response_headers['X-CSRF-Token'] }}" }), params: [] },
   },
 });
 

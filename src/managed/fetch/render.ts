@@ -5,10 +5,12 @@
  * - the scope holds only the context variables the templates name. A Jinja template can reach a context variable
  *   only by writing its name (there is no `vars()`, no dynamic lookup of the context), so leaving out the others
  *   changes no result, and a detail call no longer carries the whole page (`list_response`) into the sandbox for
- *   every item.
+ *   every item;
+ * - templates that are only text and plain lookups do not go to the sandbox at all (shortcuts.ts).
  */
 import type { RenderMode, TemplateContext, TemplateEngine } from '../template/types.js';
 import type { Context } from './context.js';
+import { knownNative, knownString } from './shortcuts.js';
 
 export interface Template {
   template: unknown;
@@ -16,21 +18,6 @@ export interface Template {
 }
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
-/**
- * Two shapes the sandbox need not see, because Jinja's result is known: text without any `{{`, `{%`, `{#` (string
- * mode prints it, less one trailing newline; no `\r`, which Jinja would normalise), and `{{ name }}` in native
- * mode naming a context variable whose value is not a string (native mode returns such a value untouched; a string
- * would be literal-evaluated). A header map is left to the engine (it is case-insensitive there).
- */
-const PLAIN_TEXT = /^(?![\s\S]*\{[{%#])[^\r]*$/;
-const ONE_VARIABLE = /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/;
-
-function passesThrough(template: string, context: Context): boolean {
-  const name = ONE_VARIABLE.exec(template)?.[1];
-  if (name === undefined || name.endsWith('response_headers') || !Object.hasOwn(context, name)) return false;
-  const value = context[name];
-  return value !== undefined && typeof value !== 'string';
-}
 const namesCache = new Map<string, Set<string>>();
 const MAX_CACHED = 2000;
 
@@ -57,9 +44,11 @@ export class Renderer {
     for (let i = 0; i < templates.length; i++) {
       const { template, mode } = templates[i];
       if (typeof template !== 'string') results[i] = mode === 'native' ? (template ?? null) : await this.str(template);
-      else if (mode === 'string' && PLAIN_TEXT.test(template)) results[i] = template.replace(/\n$/, '');
-      else if (mode === 'native' && passesThrough(template, context)) results[i] = context[template.match(ONE_VARIABLE)![1]];
-      else pending.push(i);
+      else {
+        const known = mode === 'string' ? knownString(template, context) : knownNative(template, context);
+        if (known === undefined) pending.push(i);
+        else results[i] = typeof known === 'string' ? known : known.value;
+      }
     }
     if (pending.length === 1) {
       const i = pending[0];
