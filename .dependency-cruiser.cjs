@@ -71,6 +71,13 @@ module.exports = {
       to: { path: '^src/(sources|pipeline|server)/' },
     },
     {
+      name: 'managed-fetch-below-runner',
+      severity: 'error',
+      comment: 'The managed fetch engine builds SaaS calls from behaviours with the kit and the template engine; it knows no source, no CLI, and not the runner that uses it.',
+      from: { path: '^src/managed/fetch/' },
+      to: { path: '^src/(sources|cli|pipeline|server|oomnitza)/|^src/managed/[^/]+\\.ts$' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that does not resolve (a typo, a missing dependency) would also escape the rules above.',

@@ -144,15 +144,18 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       run(Promise.resolve(0));
     });
 
-  program
-    .command('managed', { isDefault: true })
-    .description('cloud-managed mode (not available in this version)')
-    .action(() => {
-      process.stderr.write(
-        'connector: "managed" mode (the default of the original connector) is not available in this version.\n' +
-          'Run a sync with: connector upload <section...>   (see connector --help)\n',
-      );
-      run(Promise.resolve(EXIT_CONFIG));
+  addCommonOptions(program.command('managed', { isDefault: true }))
+    .description('cloud-managed mode (the default): run the integrations Oomnitza schedules, polling every 10 s')
+    .option('--once', 'poll once, run what Oomnitza returned, then exit (0: every run delivered; 1: failures) - for cron', false)
+    .option('--ignore-cloud-maintenance', 'keep polling while Oomnitza is in maintenance (429/5xx after retries) instead of exiting', false)
+    .action((_o, cmd: Command) => {
+      const opts = readCommonOptions(cmd);
+      const o = cmd.opts<{ once: boolean; ignoreCloudMaintenance: boolean }>();
+      prepare(opts);
+      run(import('./managed.js').then(({ managed }) => managed(
+        { ...opts, once: Boolean(o.once), ignoreCloudMaintenance: Boolean(o.ignoreCloudMaintenance) },
+        stopSignal('no further poll; runs in progress get [oomnitza] stop_grace to finish, then are interrupted'),
+      )));
     });
   return program;
 }

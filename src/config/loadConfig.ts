@@ -56,6 +56,8 @@ export interface Config {
   converters: SnippetSource[];
   sections: SectionConfig[];
   warnings: string[];
+  /** The parsed file, for readers of sections outside the source registry (managed mode). */
+  doc: IniDocument;
 }
 
 export interface LoadOptions {
@@ -116,7 +118,7 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Confi
 
   if (errors.length) throw new ConfigErrors(errors);
   for (const w of warnings) log.warn(w);
-  return { file, dir, oomnitza: oomnitza!, converters, sections, warnings };
+  return { file, dir, oomnitza: oomnitza!, converters, sections, warnings, doc };
 }
 
 function isEnabled(section: IniSection): boolean {
@@ -155,7 +157,7 @@ function readConverters(doc: IniDocument, errors: ConfigError[]): SnippetSource[
 }
 
 /** Loads the section's vault_keys from its backend; values become redacted everywhere. */
-async function secretsFor(doc: IniDocument, section: IniSection, errors: ConfigError[]): Promise<Record<string, string>> {
+export async function secretsFor(doc: IniDocument, section: IniSection, errors: ConfigError[]): Promise<Record<string, string>> {
   const raw = Object.fromEntries([...section.entries.values()].map((e) => [e.key, e.value]));
   const keys = (raw.vault_keys ?? '').split(/\s+/).filter(Boolean);
   if (keys.length === 0) return {};

@@ -40,6 +40,7 @@ import type {
   StreamedResponse,
 } from './types.js';
 import { parseXml } from './xml.js';
+import type { CookieJar } from './cookies.js';
 
 export { HttpError, HttpPermanentError, HttpTransientError } from './httpError.js';
 
@@ -79,6 +80,7 @@ interface Own {
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
   classifyFailure?: FailureClassifier;
+  cookies?: CookieJar;
 }
 
 const DERIVE = Symbol('derive');
@@ -126,6 +128,7 @@ export class HttpClient implements HttpClientLike {
         errorText: options.errorText,
         explainFailure: options.explainFailure,
         classifyFailure: options.classifyFailure,
+        cookies: options.cookies,
       };
     }
     this.shared.family.add(this);
@@ -149,6 +152,7 @@ export class HttpClient implements HttpClientLike {
       errorText: overrides.errorText ?? o.errorText,
       explainFailure: overrides.explainFailure ?? o.explainFailure,
       classifyFailure: overrides.classifyFailure ?? o.classifyFailure,
+      cookies: overrides.cookies ?? o.cookies,
     });
   }
 
@@ -396,16 +400,19 @@ export class HttpClient implements HttpClientLike {
     const timer = setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
     const started = Date.now();
+    const jar = this.own.cookies;
+    const cookie = jar && req.headers.cookie === undefined ? jar.header(req.url) : undefined;
     try {
       const res = await undiciRequest(req.url, {
         method: req.method as Dispatcher.HttpMethod,
-        headers: req.headers,
+        headers: cookie ? { ...req.headers, cookie } : req.headers,
         body: req.body,
         signal,
         dispatcher: this.shared.dispatcher,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
+      jar?.store(req.url, res.headers['set-cookie']);
       const where = `[${this.shared.section}] ${req.method} ${safeUrl(req.url)}`;
       const details = { section: this.shared.section, method: req.method, url: safeUrl(req.url) };
       if (streamBody && res.statusCode >= 200 && res.statusCode < 300) {

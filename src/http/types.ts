@@ -3,6 +3,7 @@
  * use it, so that TLS, proxies, retries, rate limits, authentication and error texts behave the same everywhere.
  */
 import type { Logger } from 'winston';
+import type { CookieJar } from './cookies.js';
 
 /** TLS settings from the common section settings. */
 export interface TlsSettings {
@@ -104,6 +105,11 @@ export interface ClientOverrides {
   errorText?: ErrorTextExtractor;
   explainFailure?: FailureExplainer;
   classifyFailure?: FailureClassifier;
+  /**
+   * Keeps the server's cookies across requests (a Python requests.Session): Set-Cookie of every response is stored,
+   * matching cookies go with every request that sets no Cookie header itself. Shared by whoever holds the jar.
+   */
+  cookies?: CookieJar;
 }
 
 export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {

@@ -89,8 +89,10 @@ export async function startFakeKace(opts: FakeKaceOptions = {}): Promise<FakeKac
         const id = `kb${++state.n}${Math.random().toString(36).slice(2, 10)}`;
         const csrf = `csrf-${state.n}-${Math.random().toString(36).slice(2, 12)}`;
         sessions.set(id, csrf);
+        // The appliance marks kboxid Secure; this server speaks plain http, where a client rightly withholds a
+        // Secure cookie (the cookie jar follows RFC 6265), so it is sent without the attribute here.
         return send(res, 200, { result: 'success' }, {
-          'set-cookie': [`kboxid=${id}; path=/; HttpOnly; Secure`, 'KACE_LAST_ORG=Default; path=/'],
+          'set-cookie': [`kboxid=${id}; path=/; HttpOnly`, 'KACE_LAST_ORG=Default; path=/'],
           ...(legacy ? { 'x-dell-csrf-token': csrf } : {}),
         });
       }

@@ -47,7 +47,9 @@ export function kaceSessionAuth(s: KaceSettings, base: string, section: string) 
       throw new ConfigError({ section, key: 'password' },
         `KACE SMA refused the login of ${who} (HTTP ${res.status}${said ? `: ${said}` : ''}): check username, password and organization_name${res.status === 400 ? ', and api_version' : ''}`);
     }
-    const cookies = new CookieJar().absorb(res.headers['set-cookie']).header();
+    const jar = new CookieJar();
+    jar.store(new URL(res.url), res.headers['set-cookie']);
+    const cookies = jar.header(new URL(res.url)) ?? '';
     if (!cookies) throw new PermanentError(`[${section}] the KACE SMA login reply from ${base}${LOGIN_PATH} set no session cookie`);
     const header = CSRF_HEADERS.find((h) => typeof res.headers[h] === 'string' && res.headers[h]);
     sessions.clear();

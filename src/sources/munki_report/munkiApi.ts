@@ -71,13 +71,13 @@ export function munkiSessionAuth(s: MunkiReportSettings, index: string, section:
       headers: { accept: 'text/html,application/json' },
       acceptStatus: [...REDIRECTS, 400, 401, 403, 404, 419],
     });
-    jar.absorb(res.headers['set-cookie']);
+    jar.store(new URL(res.url), res.headers['set-cookie']);
     for (let hop = 0; REDIRECTS.includes(res.status) && hop < MAX_HOPS; hop++) {
       const next = new URL(String(res.headers.location ?? ''), res.url);
       // The session cookie never goes to another host.
       if (next.origin !== new URL(index).origin) break;
-      res = await client.request('GET', next.toString(), { headers: { accept: 'text/html', cookie: jar.header() }, acceptStatus: [...REDIRECTS, 401, 403, 404] });
-      jar.absorb(res.headers['set-cookie']);
+      res = await client.request('GET', next.toString(), { headers: { accept: 'text/html', cookie: jar.header(next) ?? '' }, acceptStatus: [...REDIRECTS, 401, 403, 404] });
+      jar.store(new URL(res.url), res.headers['set-cookie']);
     }
     if (res.status === 404) throw new ConfigError({ section, key: 'url' }, `no MunkiReport login at ${index}?/auth/login (HTTP 404): check url`);
     const csrf = jar.get('CSRF-TOKEN');
@@ -85,7 +85,7 @@ export function munkiSessionAuth(s: MunkiReportSettings, index: string, section:
       throw new ConfigError({ section, key: 'password' },
         `MunkiReport gave no CSRF-TOKEN cookie after the ${who} (HTTP ${res.status}): check username and password, and that url is the MunkiReport server`);
     }
-    const cookies = jar.header();
+    const cookies = jar.header(new URL(res.url)) ?? '';
     csrfOf.clear();
     csrfOf.set(cookies, csrf);
     return { value: cookies };

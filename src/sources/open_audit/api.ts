@@ -6,26 +6,19 @@
  * this page.
  */
 import { ConfigError, PermanentError } from '../../errors.js';
-import { sessionLogin, type FailedRequest, type HttpClientLike, type HttpResponse, type SessionLogin } from '../../http/index.js';
+import { CookieJar, sessionLogin, type FailedRequest, type HttpClientLike, type HttpResponse, type SessionLogin } from '../../http/index.js';
 
 export const API_ROOT = '/open-audit/index.php';
 
 /**
  * The cookies the logon set, as one Cookie header value. The whole jar is kept (not only PHPSESSID): newer builds
- * may name the session cookie otherwise.
+ * may name the session cookie otherwise; a cookie PHP deletes (expired) is not sent back.
  */
-export function cookieJar(setCookie: HttpResponse['headers'][string]): string {
-  const jar = new Map<string, string>();
-  for (const line of [setCookie ?? []].flat()) {
-    const pair = line.split(';')[0]!.trim();
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const value = pair.slice(eq + 1);
-    // A cookie set to "deleted" (PHP's way of removing one) is not sent back.
-    if (value === '' || value === 'deleted') jar.delete(pair.slice(0, eq));
-    else jar.set(pair.slice(0, eq), value);
-  }
-  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+export function cookieJar(res: HttpResponse): string {
+  const jar = new CookieJar();
+  const url = new URL(res.url);
+  jar.store(url, res.headers['set-cookie']);
+  return jar.header(url) ?? '';
 }
 
 /** Open-AudIT's error texts: `{errors: [{title, detail}]}`, or a refused logon's meta (`{header: "HTTP/1.1 401 ..."}`). */
@@ -63,7 +56,7 @@ export function openAuditSession(creds: { username: string; password: string }, 
       if (res.status >= 400 || user?.id === undefined || user.id === null) {
         throw new ConfigError({ section, key: 'password' }, `Open-AudIT refused the logon of "${creds.username}" (HTTP ${res.status}${said ? `: ${said}` : ''}): check username and password`);
       }
-      const jar = cookieJar(res.headers['set-cookie']);
+      const jar = cookieJar(res);
       if (!jar) throw new PermanentError(`the Open-AudIT logon at ${res.url} set no session cookie`);
       return { value: jar };
     },

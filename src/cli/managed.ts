@@ -1,0 +1,72 @@
+/**
+ * `connector managed` (and plain `connector`): the original's cloud-managed mode (src/managed/runner.ts). Exit codes:
+ * 0 a clean stop (SIGTERM / Ctrl-C), or with --once every run delivered; 1 a poll that failed (Oomnitza refused the
+ * token, unreachable, in maintenance without --ignore-cloud-maintenance) or, with --once, a run with failures;
+ * 2 a configuration error, before any network call.
+ */
+import { loadConfig } from '../config/loadConfig.js';
+import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
+import { HttpClient } from '../http/client.js';
+import { getLogger } from '../logging.js';
+import * as fetchEngine from '../managed/fetch/index.js';
+import type { ManagedFetchModule } from '../managed/fetch/types.js';
+import { runManaged } from '../managed/runner.js';
+import { readManagedSections } from '../managed/settings.js';
+import { createTemplateEngine } from '../managed/template/engine.js';
+import { OomnitzaClient } from '../oomnitza/client.js';
+import { VERSION } from '../version.js';
+import type { CommonOptions } from './options.js';
+
+export interface ManagedOptions extends CommonOptions {
+  once: boolean;
+  ignoreCloudMaintenance: boolean;
+}
+
+const log = getLogger('connector');
+
+export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchModule?: ManagedFetchModule): Promise<number> {
+  const config = await loadConfig(opts.ini, { sections: [], requireEnabled: false });
+  const fetch: ManagedFetchModule = fetchModule ?? fetchEngine;
+  const errors: ConfigError[] = [];
+  const warnings: string[] = [];
+  const sections = await readManagedSections(config.doc, fetch, new Set(config.converters.map((c) => c.name)), errors, warnings);
+  if (errors.length) throw new ConfigErrors(errors);
+  for (const w of warnings) log.warn(w);
+
+  const base = new OomnitzaClient(config.oomnitza, getLogger('oomnitza'));
+  try {
+    try {
+      await base.authenticate(signal);
+    } catch (err) {
+      if (signal.aborted) return 0;
+      const status = (err as { status?: number }).status;
+      log.error(`${status === 401 || status === 403 ? 'Oomnitza refused the [oomnitza] credentials' : 'cannot connect to Oomnitza'}: ${errorMessage(err)}`);
+      return 1;
+    }
+    const engine = await createTemplateEngine({ workers: Math.min(4, Math.max(1, Math.ceil(opts.workers / 4))) });
+    try {
+      return await runManaged({
+        base,
+        fetch,
+        engine,
+        sections,
+        workers: opts.workers,
+        testmode: opts.testmode,
+        saveData: opts.saveData,
+        saveDir: 'save_data',
+        print: (text) => process.stdout.write(`${text}\n`),
+        converters: config.converters,
+        connectorVersion: VERSION,
+        saasHttp: (plan) => new HttpClient({ section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: getLogger(`managed/${String(plan.id)}`), connections: Math.max(16, opts.workers) }),
+        once: opts.once,
+        ignoreMaintenance: opts.ignoreCloudMaintenance,
+        stop: signal,
+        graceMs: config.oomnitza.stop_grace * 1000,
+      });
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    await base.close();
+  }
+}
