@@ -72,6 +72,7 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
         fingerprintOf(rt.section, prepared.mappings, request.fields, request.allFields), rt.log);
       if (incremental) {
         stats.readNote = incremental.note;
+        stats.incremental = !incremental.full;
         rt.log.info(`reading: ${incremental.note}`);
       }
       const read = prepared.source.read(incremental ? { ...request, incremental: incremental.read } : request);

@@ -42,6 +42,8 @@ export class SectionStats {
   stoppedBecause?: string;
   /** sync_mode = incremental: what this run read ("incremental: changed since ...", "full read (...)"). */
   readNote?: string;
+  /** True when this run read only what changed since a watermark: absent records are not gone, and min_records does not apply. */
+  incremental = false;
   /** Of `failed`: records read but not delivered because the run's stop signal cut it short (never sent, or aborted in flight). */
   notSent = 0;
   /** Of `failed`: records written to the dead-letter spool (`connector replay` sends them again). */
