@@ -37,3 +37,23 @@ export function readClock(now: () => number = Date.now): ReadClock {
 export function isIsoInstant(text: string): boolean {
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/.test(text) && Number.isFinite(Date.parse(text));
 }
+
+/** What an incremental source gets in its read request (the kit's view of ReadRequest.incremental). */
+export interface WatermarkedRead {
+  readonly since?: string;
+  advance(watermark: string): void;
+}
+
+/**
+ * Reads with `read(since, clock)` and, once it reached its end (not stopped), reports the watermark: when the read
+ * began by the server's clock (the clock notes the first answer) minus the overlap, as an ISO instant.
+ */
+export async function* readSinceWatermark<T>(
+  inc: WatermarkedRead,
+  signal: AbortSignal | undefined,
+  read: (since: string | undefined, clock: ReadClock) => AsyncIterable<T>,
+): AsyncGenerator<T> {
+  const clock = readClock();
+  yield* read(inc.since, clock);
+  if (!signal?.aborted) inc.advance(clock.watermark().toISOString());
+}

@@ -5,7 +5,7 @@
  * Records are Okta's user objects as they come (`profile.login`, `status`, `_links`, ...), as in the original.
  */
 import { PermanentError } from '../../errors.js';
-import { isIsoInstant, linkHeader, paginate, readClock, type HttpResponse, type ReadClock } from '../../http/index.js';
+import { isIsoInstant, linkHeader, paginate, readSinceWatermark, type HttpResponse, type ReadClock } from '../../http/index.js';
 import { defineSource, type RawRecord } from '../types.js';
 import { oktaClient, rateLimitLeft } from './api.js';
 import { OKTA_DEFAULT_MAPPINGS } from './mappings.js';
@@ -68,14 +68,14 @@ export const okta = defineSource({
         }
         // Incremental: Okta's `lastUpdated gt` filter; the watermark is when the first page was answered (Okta's
         // clock) minus the overlap (src/http/incremental.ts).
-        const clock = readClock();
-        const changed = inc.since ? lastUpdatedFilter(inc.since) : undefined;
-        for await (const user of users(changed, clock)) {
-          // A filter may list DEPROVISIONED users, which the plain list leaves out: they come in the second pass, if wanted.
-          if ((user as OktaUser).status !== 'DEPROVISIONED') yield user;
-        }
-        if (settings.deprovisioned) yield* users(changed ? `${DEPROVISIONED_FILTER} and ${changed}` : DEPROVISIONED_FILTER);
-        if (!ctx.signal.aborted) inc.advance(clock.watermark().toISOString());
+        yield* readSinceWatermark(inc, ctx.signal, async function* (since, clock) {
+          const changed = since ? lastUpdatedFilter(since) : undefined;
+          for await (const user of users(changed, clock)) {
+            // A filter may list DEPROVISIONED users, which the plain list leaves out: they come in the second pass, if wanted.
+            if ((user as OktaUser).status !== 'DEPROVISIONED') yield user;
+          }
+          if (settings.deprovisioned) yield* users(changed ? `${DEPROVISIONED_FILTER} and ${changed}` : DEPROVISIONED_FILTER);
+        });
       },
     };
   },
