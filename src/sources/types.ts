@@ -70,6 +70,8 @@ export interface IncrementalDescriptor {
   readonly watermark: string;
   /** Whether a saved watermark is one this plugin writes; another (a hand-edited state file) means a full read. */
   valid(watermark: string): boolean;
+  /** Why a section with these settings cannot read incrementally (a config error at sync_mode), or undefined. */
+  unavailable?(settings: Record<string, unknown>): string | undefined;
 }
 
 export interface Source {
