@@ -46,7 +46,7 @@ test('[azureusers]: the first run reads /users/delta in full, the second GETs th
   expect(up.state()!.incrementalRuns).toBe(1);
 });
 
-test('[azureusers]: a failed push keeps the old deltaLink; an expired one starts a new round; the 3rd run is a full sweep', async () => {
+test('[azureusers]: a failed push keeps the old deltaLink; the 4th run is a full sweep (full_sweep_every = 3); an expired deltaLink starts a new round', async () => {
   oom = await startFakeOomnitza();
   graph = await startFakeMicrosoftGraph({ users: 3 });
   const up = uploadInProcess(oom, 'azureusers', users(graph));
