@@ -92,7 +92,7 @@ export async function openIncremental(
     valid: (text) => parseState(text) !== undefined,
     notOurs: 'does not hold the incremental state of a section; point state_dir at another folder, or delete the file to read everything again',
   });
-  const saved = parseState((await file.read()) ?? '') ;
+  const saved = parseState((await file.read()) ?? '');
   const every = section.common.full_sweep_every;
   let why: string | undefined;
   if (!saved) why = 'no watermark saved yet';
