@@ -3,6 +3,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
+import { fingerprintOf, openIncremental } from '../pipeline/incremental.js';
 import { completeRun } from '../pipeline/runComplete.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
@@ -12,6 +13,7 @@ import { stopCause, syncSection } from '../pipeline/syncSection.js';
 import { DeadLetterSpool } from '../spool/deadLetterSpool.js';
 import { lockSection, type SectionLock } from '../spool/sectionLock.js';
 import { spoolDirOf } from '../spool/spoolDir.js';
+import { stateDirOf } from '../state/stateDir.js';
 import type { CommonOptions } from './options.js';
 
 const log = getLogger('connector');
@@ -65,8 +67,17 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     try {
       if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
-      await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), { ...runOptions(opts, signal), spool });
-      await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount });
+      const { request } = prepared;
+      const incremental = await openIncremental(rt.section, stateDirOf(config),
+        fingerprintOf(rt.section, prepared.mappings, request.fields, request.allFields), rt.log);
+      if (incremental) {
+        stats.readNote = incremental.note;
+        stats.incremental = !incremental.full;
+        rt.log.info(`reading: ${incremental.note}`);
+      }
+      const read = prepared.source.read(incremental ? { ...request, incremental: incremental.read } : request);
+      await syncSection({ ...prepared, stats }, read, { ...runOptions(opts, signal), spool });
+      await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount }, incremental, rt.log);
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {

@@ -58,6 +58,25 @@ function converterOutcomeSettings() {
   };
 }
 
+export const SYNC_MODES = ['full', 'incremental'] as const;
+
+/** Incremental reads (README "Incremental reads"): accepted on every section, refused where the source cannot do it. */
+function incrementalSettings() {
+  return {
+    sync_mode: setting.choice(SYNC_MODES, {
+      default: 'full',
+      description: 'full reads every record (as the original); incremental reads only what changed since the last complete run, ' +
+        'on sources whose API can filter by modification time (README "Incremental reads").',
+    }),
+    full_sweep_every: setting.int({
+      default: 7,
+      min: 0,
+      max: 100_000,
+      description: 'With sync_mode = incremental: one run in this many reads everything (so deletions are seen); 1: every run, 0: never.',
+    }),
+  };
+}
+
 /** Node.js and OpenSSL 3 have no SSLv3 (src/http/tls.ts): say so when the config loads, not when connecting. */
 function supportedProtocol(value: string): void {
   if (value === 'sslv3') {
@@ -98,6 +117,7 @@ export const commonSettings = {
   recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
   ...converterOutcomeSettings(),
   test_run: setting.bool({ description: 'Run this section as if --testmode was given.' }),
+  ...incrementalSettings(),
   // Accepted so that configs written for the original load without warnings; the original ignores them too.
   only_if_filled: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),
   dont_overwrite: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),

@@ -227,6 +227,14 @@ async function readSection(
   if (opts.requireEnabled && common.errors.length === 0 && !c.enable) {
     errors.push(new ConfigError({ file, line: section.entries.get('enable')?.line ?? section.line, section: section.name, key: 'enable' }, 'section is not enabled; set "enable = True" to run it'));
   }
+  if (c.sync_mode === 'incremental' && !plugin.incremental) {
+    const able = Object.values(sources).filter((p) => p.incremental).map((p) => p.name).sort();
+    errors.push(new ConfigError({ file, line: section.entries.get('sync_mode')?.line, section: section.name, key: 'sync_mode' },
+      `sync_mode = incremental: [${type}] cannot read incrementally (its API cannot list only what changed); sources that can: ${able.join(', ')}`));
+  } else if (c.sync_mode === 'incremental' && own.errors.length === 0) {
+    const why = plugin.incremental?.unavailable?.(own.values);
+    if (why) errors.push(new ConfigError({ file, line: section.entries.get('sync_mode')?.line, section: section.name, key: 'sync_mode' }, `sync_mode = incremental: ${why}`));
+  }
   if (c.insert_only && c.update_only) {
     errors.push(new ConfigError({ file, line: section.entries.get('update_only')?.line, section: section.name, key: 'update_only' }, 'insert_only and update_only cannot both be True'));
   }

@@ -19,3 +19,4 @@ export { CookieJar } from './cookies.js';
 export { asList, isXmlText, parseSoap, soapEnvelope, soapFaultText, soapHeaders, textOf, wsseUsernameToken, type SoapFault, type SoapMessage } from './soap.js';
 export { jsonItems, JsonItemScanner, JsonTextError, type JsonItemScannerOptions, type JsonPosition } from './jsonItems.js';
 export * from './settings.js';
+export { isIsoInstant, readClock, readSinceWatermark, WATERMARK_OVERLAP_MS, type ReadClock, type WatermarkedRead } from './incremental.js';

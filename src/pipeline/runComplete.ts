@@ -14,11 +14,22 @@ export interface RunLimits {
   recordCount?: number;
 }
 
-/** Calls the hook when the run succeeded; a failing hook fails the section (its summary says why). */
-export async function completeRun(source: Source, stats: SectionStats, limits: RunLimits): Promise<void> {
-  if (!source.onRunComplete || !stats.ok || stats.canceled || limits.testmode || limits.recordCount !== undefined) return;
+/** State the core keeps for the source (the watermark of an incremental read, src/pipeline/incremental.ts). */
+export interface RunState {
+  /** Saves it; returns what to log. */
+  save(): Promise<string | undefined>;
+}
+
+/**
+ * Calls the hook and saves the section's incremental state when the run succeeded; a failing hook or save fails the
+ * section (its summary says why). The one gate for every watermark: a failed, partial or test run moves none.
+ */
+export async function completeRun(source: Source, stats: SectionStats, limits: RunLimits, state?: RunState, log?: { info(m: string): unknown }): Promise<void> {
+  if (!stats.ok || stats.canceled || limits.testmode || limits.recordCount !== undefined) return;
   try {
-    await source.onRunComplete({ pulled: stats.pulled, pushed: stats.pushed });
+    await source.onRunComplete?.({ pulled: stats.pulled, pushed: stats.pushed });
+    const said = await state?.save();
+    if (said) log?.info(said);
   } catch (err) {
     stats.fatal = `the run succeeded, but saving its state failed: ${errorMessage(err)}`;
   }

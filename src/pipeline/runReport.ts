@@ -38,6 +38,9 @@ export function sectionReport(s: SectionStats) {
     stoppedEarly: s.canceled,
     stoppedBecause: s.stoppedBecause ?? null,
     fatal: s.fatal ?? null,
+    /** sync_mode = incremental: true when this run read only the changes; `read` says what it read. */
+    incremental: s.incremental,
+    read: s.readNote ?? null,
     failedByClass: { transient: 0, permanent: 0, policy: 0, config: 0, ...s.failedByClass },
     /** The first problems of each kind, as the summary lists them. */
     failures: s.failures,

@@ -40,6 +40,10 @@ export class SectionStats {
   canceled = false;
   /** Why the run stopped early when no failure of the section says it (a stop signal, an admin's cancel). */
   stoppedBecause?: string;
+  /** sync_mode = incremental: what this run read ("incremental: changed since ...", "full read (...)"). */
+  readNote?: string;
+  /** True when this run read only what changed since a watermark: absent records are not gone, and min_records does not apply. */
+  incremental = false;
   /** Of `failed`: records read but not delivered because the run's stop signal cut it short (never sent, or aborted in flight). */
   notSent = 0;
   /** Of `failed`: records written to the dead-letter spool (`connector replay` sends them again). */
@@ -103,6 +107,7 @@ export class SectionStats {
       (this.spooled ? `spooled ${this.spooled} (connector replay sends them), ` : '') +
       (this.converterErrors ? `converter errors ${this.converterErrors}, ` : '') +
       `${s.toFixed(1)} s, ${rate} records/s` +
+      (this.readNote ? ` [${escapeForLog(this.readNote, MAX_REASON)}]` : '') +
       (this.canceled ? ` (stopped early${this.stoppedBecause ? `: ${escapeForLog(this.stoppedBecause, MAX_REASON)}` : ''})` : '') +
       (this.fatal ? ` - FAILED: ${escapeForLog(this.fatal, MAX_REASON)}` : '')
     );

@@ -362,7 +362,8 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
  * below the section's `min_records` fails the section (exit 1) so the scheduler notices.
  */
 function checkRecordCount(stats: SectionStats, minRecords: number, log: Logger, limited: boolean): void {
-  if (stats.fatal || stats.canceled || limited) return;
+  // An incremental read returns what changed, often nothing: only full reads say how many records the source has.
+  if (stats.fatal || stats.canceled || limited || stats.incremental) return;
   const read = stats.pulled + stats.sourceFailed;
   if (minRecords > 0 && read < minRecords) {
     stats.fatal = `read ${read} record(s), fewer than min_records = ${minRecords}: the source looks empty or incomplete`;

@@ -41,6 +41,37 @@ export interface ReadRequest {
    * the source can cheaply provide, not only `fields`.
    */
   allFields: boolean;
+  /**
+   * Present when the section has `sync_mode = incremental` (only for plugins that declare `incremental`): read only
+   * what changed since `since`, or everything when `since` is undefined (the first run, a full sweep, changed
+   * settings), and report the watermark this read earns with `advance`. The core saves it only after a complete,
+   * successful run (the same gate as Source.onRunComplete), so what a failed run missed is read again.
+   */
+  incremental?: IncrementalRead;
+}
+
+/** The incremental part of a read request (ReadRequest.incremental). */
+export interface IncrementalRead {
+  /** The watermark the last complete run earned; undefined: read everything. */
+  readonly since?: string;
+  /**
+   * The watermark of this read, to be saved if the run completes: called once the read reached its end (a later
+   * call replaces an earlier one). A source that never calls it leaves the saved watermark where it was.
+   */
+  advance(watermark: string): void;
+}
+
+/**
+ * A source capability: its API can list only the records changed since a watermark (Okta `lastUpdated`, Graph
+ * delta links, ServiceNow `sys_updated_on`). Sections of such a plugin may set `sync_mode = incremental`.
+ */
+export interface IncrementalDescriptor {
+  /** What the watermark is, for logs and docs: "the time the read began (lastUpdated gt)". */
+  readonly watermark: string;
+  /** Whether a saved watermark is one this plugin writes; another (a hand-edited state file) means a full read. */
+  valid(watermark: string): boolean;
+  /** Why a section with these settings cannot read incrementally (a config error at sync_mode), or undefined. */
+  unavailable?(settings: Record<string, unknown>): string | undefined;
 }
 
 export interface Source {
@@ -100,6 +131,8 @@ export interface SourcePlugin<S extends SettingsSchema = SettingsSchema> {
   create(settings: SettingsOf<S>, ctx: SourceContext): Source;
   /** The vendor sends webhooks when a record changes: `connector serve` serves this plugin's sections. */
   readonly webhook?: WebhookDescriptor<S>;
+  /** The API can filter by modification time: the plugin's sections may set `sync_mode = incremental`. */
+  readonly incremental?: IncrementalDescriptor;
 }
 
 /** A record's id in its source, as a webhook names it (Jamf's are whole numbers). */

@@ -14,6 +14,13 @@
  *   `@odata.nextLink` pages with an opaque `$skiptoken` (https://learn.microsoft.com/graph/paging), 429
  *   TooManyRequests with or without Retry-After on demand (https://learn.microsoft.com/graph/throttling), and a
  *   failure of chosen requests on demand.
+ * - Delta queries GET /v1.0/users/delta and /v1.0/devices/delta (https://learn.microsoft.com/graph/delta-query-users):
+ *   the first round lists every object, pages carry `@odata.nextLink` with an opaque `$skiptoken`, the last page
+ *   `@odata.deltaLink` with a `$deltatoken`; the token keeps the first request's `$select` (later links carry only
+ *   the token). GETting the deltaLink lists the objects changed since (change()) and removed ones as
+ *   `{id, "@removed": {reason: "deleted"}}` (remove()). `$filter` is refused (Request_UnsupportedQuery: delta takes
+ *   none here), a token that is not one of ours is 400 Badly formed token, one older than expireDeltaTokens() is
+ *   410 Gone syncStateNotFound. `$top` is ignored, as Graph ignores it on users delta.
  * Graph's error body: {"error":{"code","message","innerError":{date,request-id,client-request-id}}}.
  */
 import { randomUUID } from 'node:crypto';
@@ -108,6 +115,8 @@ export interface FakeGraphOptions {
   groups?: readonly FakeGroupSpec[];
   /** The resource the app may ask tokens for (scope = resource + '/.default'). */
   resource?: string;
+  /** Objects per delta page (Graph chooses; small here for tests). */
+  deltaPageSize?: number;
   tls?: https.ServerOptions & { key: string | Buffer; cert: string | Buffer };
 }
 
@@ -143,6 +152,12 @@ export interface FakeGraph {
   expireTokensAfterPages(n: number): void;
   /** Requests whose path matches answer `status` (default 500), `times` times (default: every time). */
   fail(path: RegExp, opts?: { status?: number; times?: number }): void;
+  /** Changes user or Entra device i (1-based): its properties, and its place in the next delta round. */
+  change(kind: 'user' | 'device', i: number, props: Record<string, unknown>): void;
+  /** Deletes user or Entra device i: gone from lists, `@removed` in the next delta round. */
+  remove(kind: 'user' | 'device', i: number): void;
+  /** Every delta token issued so far is too old: 410 Gone syncStateNotFound. */
+  expireDeltaTokens(): void;
   close(): Promise<void>;
 }
 
@@ -347,9 +362,27 @@ export async function startFakeMicrosoftGraph(opts: FakeGraphOptions = {}): Prom
     () => server.url,
   );
 
+  /** Delta bookkeeping: a version clock, each object's last change, deletions, tokens older than `expiredBefore`. */
+  let version = 0;
+  let expiredBefore = 0;
+  const changedAt = new Map<string, number>();
+  const tombstones: Array<{ kind: string; id: string; at: number }> = [];
+  const kindList = (kind: 'user' | 'device') => (kind === 'user' ? users : devices);
+
   const fake = {
     pages,
     assertions: tokenEndpoint.assertions,
+    change: (kind: 'user' | 'device', i: number, props: Record<string, unknown>) => {
+      const item = kindList(kind)[i - 1];
+      Object.assign(item, props);
+      changedAt.set(String(item.id), ++version);
+    },
+    remove: (kind: 'user' | 'device', i: number) => {
+      const list = kindList(kind);
+      const [item] = list.splice(i - 1, 1);
+      tombstones.push({ kind, id: String(item.id), at: ++version });
+    },
+    expireDeltaTokens: () => void (expiredBefore = version + 1),
     user: (i: number) => users[i - 1],
     managedDevice: (i: number) => managed[i - 1],
     detectedApps: (i: number) => apps.get(String(managed[i - 1].id)) ?? [],
@@ -493,9 +526,48 @@ export async function startFakeMicrosoftGraph(opts: FakeGraphOptions = {}): Prom
     ? intuneError(404, 'ResourceNotFound', `Resource not found for the segment '${id}'.`)
     : graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`));
 
+  /** One delta round: `state` is "since:offset:select" in the tokens (base64url), opaque to the client. */
+  const delta = (req: RecordedRequest, l: Listing, kind: 'user' | 'device', permissions: readonly string[]): TestResponse => {
+    const gated = gate(req, permissions, l.style);
+    if ('refused' in gated) return gated.refused;
+    if (req.query.$filter !== undefined) return graphError(400, 'Request_UnsupportedQuery', 'Unsupported query.');
+    let since = -1;
+    let offset = 0;
+    let select: string[];
+    const token = req.query.$deltatoken ?? req.query.$skiptoken;
+    if (token !== undefined) {
+      const m = /^v1:(-?\d+):(\d+):([\w,]*)$/.exec(Buffer.from(token, 'base64url').toString());
+      if (!m) return graphError(400, 'Request_BadRequest', 'Badly formed token.');
+      if (req.query.$deltatoken !== undefined && Number(m[1]) < expiredBefore) {
+        return graphError(410, 'syncStateNotFound', 'The sync state generation is not found. Please restart the sync.');
+      }
+      since = Number(m[1]);
+      offset = Number(m[2]);
+      select = m[3].split(',').filter(Boolean);
+    } else {
+      const chosen = selected(req, l);
+      if (!Array.isArray(chosen)) return chosen;
+      select = chosen;
+    }
+    const current = since < 0 ? version : Math.max(since, version);
+    const changed = l.items.filter((item) => since < 0 || (changedAt.get(String(item.id)) ?? 0) > since).map((item) => l.view(item, select, gated.roles));
+    const gone = since < 0 ? [] : tombstones.filter((t) => t.kind === kind && t.at > since).map((t) => ({ id: t.id, '@removed': { reason: 'deleted' } }));
+    const all = [...changed, ...gone];
+    const size = o.deltaPageSize ?? 100;
+    const value = all.slice(offset, offset + size);
+    const body: Record<string, unknown> = { '@odata.context': `${server.url}/v1.0/$metadata#${l.context}`, value };
+    const link = (param: string, s: number, off: number) =>
+      `${server.url}${req.path}?${param}=${Buffer.from(`v1:${s}:${off}:${select.join(',')}`).toString('base64url')}`;
+    if (offset + size < all.length) body['@odata.nextLink'] = link('$skiptoken', since, offset + size);
+    else body['@odata.deltaLink'] = link('$deltatoken', current, 0);
+    return served(body);
+  };
+
   const route = (req: RecordedRequest): TestResponse => {
     const p = req.path;
     let m: RegExpExecArray | null;
+    if (p === '/v1.0/users/delta') return delta(req, usersListing, 'user', READ_USERS);
+    if (p === '/v1.0/devices/delta') return delta(req, devicesListing, 'device', READ_DEVICES);
     if (p === '/v1.0/users') return list(req, usersListing, READ_USERS);
     if (p === '/v1.0/deviceManagement/managedDevices') {
       if (!o.intune) return intuneError(400, 'BadRequest', 'Request not applicable to target tenant.');

@@ -3,7 +3,10 @@
  * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers):
  * - `Authorization: SSWS <token>`; any other value is 401 E0000011 "Invalid token provided"; a token whose admin may not
  *   list users is 403 E0000006. Error bodies are Okta's: errorCode, errorSummary, errorLink, errorId, errorCauses.
- * - GET /api/v1/users lists every user except DEPROVISIONED ones; `filter=status eq "X"` lists users of that status.
+ * - GET /api/v1/users lists every user except DEPROVISIONED ones; `filter=status eq "X"` lists users of that status;
+ *   `filter=lastUpdated gt "<ISO 8601 with milliseconds>"` (alone, or after `status eq "X" and`) those updated after
+ *   it, of every status (the pessimistic reading of Okta's docs: a filter may list DEPROVISIONED users). Any other
+ *   filter, or a date that is not `yyyy-MM-ddTHH:mm:ss.SSSZ`, is 400 E0000031 as Okta answers it.
  *   Pages of `limit` users (Okta caps it; `maxLimit` here), cursor `after` = the last user's id, sent back in a
  *   `Link: <...>; rel="next"` header next to `rel="self"` (two Link headers, as Okta sends them).
  * - Every answer carries X-Rate-Limit-Limit / -Remaining / -Reset (UTC epoch seconds). When the window is used
@@ -62,6 +65,8 @@ export interface FakeOkta {
    * whole epoch seconds.
    */
   exhaustRateLimitAfter(after: number, resetInMs?: number): void;
+  /** Updates a user now (lastUpdated = the real clock, as Okta's Date header is), e.g. a changed department. */
+  touch(index: number, profile?: Record<string, string>): OktaUser;
   /** Page `page` (0-based) of the plain list, or of the listing with `filter`, answers `status` `times` times. */
   failPage(page: number, opts?: { status?: number; times?: number; filter?: string }): void;
   close(): Promise<void>;
@@ -135,13 +140,16 @@ export async function startFakeOkta(opts: FakeOktaOptions = {}): Promise<FakeOkt
   const list = (req: RecordedRequest, origin: string): TestResponse => {
     const filter = req.query.filter;
     let status: string | undefined;
+    let after: number | undefined;
     if (filter !== undefined) {
       // Only what the connector sends; Okta accepts more, and rejects what it cannot parse with E0000031.
-      const m = /^status eq "([A-Z_]+)"$/.exec(filter);
-      if (!m) return oktaError(400, rateHeaders());
+      const m = /^(?:status eq "([A-Z_]+)"(?: and |$))?(?:lastUpdated gt "(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")?$/.exec(filter);
+      if (!m || (!m[1] && !m[2]) || (m[2] && !Number.isFinite(Date.parse(m[2])))) return oktaError(400, rateHeaders());
       status = m[1];
+      after = m[2] ? Date.parse(m[2]) : undefined;
     }
-    const pool = users.filter((u) => (status ? u.status === status : u.status !== 'DEPROVISIONED'));
+    const pool = users.filter((u) => (status ? u.status === status : after !== undefined || u.status !== 'DEPROVISIONED') &&
+      (after === undefined || Date.parse(u.lastUpdated) > after));
     const size = Math.min(maxLimit, Math.max(1, Number(req.query.limit) || 200));
     const start = req.query.after ? pool.findIndex((u) => u.id === req.query.after) + 1 : 0;
     const page = Math.floor(start / size);
@@ -218,6 +226,12 @@ export async function startFakeOkta(opts: FakeOktaOptions = {}): Promise<FakeOkt
     },
     exhaustRateLimitAfter(after, resetInMs = 300) {
       exhaustAfter = { left: after, resetInMs };
+    },
+    touch(index, profile = {}) {
+      const u = users[index];
+      u.lastUpdated = new Date().toISOString();
+      Object.assign(u.profile, profile);
+      return u;
     },
     failPage(page, o = {}) {
       failures.push({ page, status: o.status ?? 500, left: o.times ?? 1, filter: o.filter });

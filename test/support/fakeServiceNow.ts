@@ -13,6 +13,9 @@
  *   An unknown table is 400 {"error":{"message":"Invalid table x","detail":null}}; a table the user may not read
  *   403 {"error":{"message":"User Not Authorized", ...}} (wording unverified); a non-numeric paging parameter 400
  *   (a guard of this server: ServiceNow's own answer is unverified).
+ * - Date-time conditions `sys_updated_on>=2026-12-01 03:00:00` (also >, <, <=) compare the row's UTC value as
+ *   ServiceNow does; a value that is not `yyyy-MM-dd HH:mm:ss` is 400 here (ServiceNow would ignore the condition and
+ *   return every row, which a test would not notice). A row without the field never matches.
  * - Rate limit rules answer 429 {"error":{"message":"User Exceeded rate limit", ...}} with Retry-After (seconds),
  *   X-RateLimit-Limit and X-RateLimit-Reset (epoch seconds).
  */
@@ -48,6 +51,8 @@ export interface FakeServiceNow {
   throttle(table: string, n: number, retryAfter: string): void;
   /** Lookups on `table` whose query names `sysId` answer `status` the next `times` times. */
   failLookup(table: string, sysId: string, status: number, times?: number): void;
+  /** Updates a row now (sys_updated_on = the real clock, UTC), optionally changing fields. */
+  touch(table: string, sysId: string, fields?: Row): void;
   /** Every token issued so far stops working after this many more requests (expired mid-run). */
   expireTokensAfter(requests: number): void;
   close(): Promise<void>;
@@ -133,6 +138,14 @@ export async function startFakeServiceNow(opts: FakeServiceNowOptions): Promise<
         selected.sort((a, b) => (raw(a[field]) < raw(b[field]) ? -1 : raw(a[field]) > raw(b[field]) ? 1 : 0) * (desc ? -1 : 1));
         continue;
       }
+      const when = /^([\w.]+)(>=|<=|>|<)(.*)$/.exec(term);
+      if (when) {
+        const [, field, op, value] = when;
+        if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value)) return send(res, 400, failure(`Invalid date-time in query: ${term}`, null));
+        const test = (v: string) => v !== '' && (op === '>=' ? v >= value : op === '>' ? v > value : op === '<=' ? v <= value : v < value);
+        selected = selected.filter((r) => test(raw(r[field])));
+        continue;
+      }
       const cond = /^([\w.]+)(!=|=)(.*)$/.exec(term);
       // ServiceNow ignores a condition it cannot read (and returns every row): so does this.
       if (!cond) continue;
@@ -200,6 +213,11 @@ export async function startFakeServiceNow(opts: FakeServiceNowOptions): Promise<
     },
     failLookup(name, sysId, status, times = 1) {
       lookupFailures.push({ table: name, sysId, status, times });
+    },
+    touch(name, id, fields = {}) {
+      const row = opts.tables[name].find((r) => raw(r.sys_id) === id);
+      if (!row) throw new Error(`no row ${id} in ${name}`);
+      Object.assign(row, fields, { sys_updated_on: new Date().toISOString().slice(0, 19).replace('T', ' ') });
     },
     expireTokensAfter(requests) {
       for (const t of tokens.values()) t.left = requests;

@@ -7,7 +7,7 @@
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  */
 import { PermanentError } from '../../errors.js';
-import { graphApi } from '../msgraph/index.js';
+import { deltaRead, graphApi, isDeltaLink } from '../msgraph/index.js';
 import { defineSource, type ReadRequest, type Source, type SourceContext } from '../types.js';
 import { graphSelect, toOldUser, unknownFields } from './record.js';
 import { azureUsersSettings, type AzureUsersSettings } from './settings.js';
@@ -38,6 +38,13 @@ export function createAzureUsersSource(s: AzureUsersSettings, ctx: SourceContext
       if (unknown.length) {
         ctx.log.warn(`mapping source(s) ${unknown.join(', ')} are not fields of this source's records (Graph properties are under additional_properties.)`);
       }
+      const inc = request.incremental;
+      if (inc) {
+        // sync_mode = incremental: the delta function (../msgraph/delta.ts); its deltaLink is the watermark.
+        ctx.log.info(`reading users of tenant "${graph.app.tenant}" from ${s.url} through /users/delta${inc.since ? ' (changes since the last run)' : ''}`);
+        for await (const user of deltaRead(graph, inc, { path: '/v1.0/users/delta', select: graphSelect(request.fields), log: ctx.log, signal: ctx.signal })) yield toOldUser(user);
+        return;
+      }
       ctx.log.info(`reading users of tenant "${graph.app.tenant}" from ${s.url} (${s.page_size} per page)`);
       for await (const user of users(graphSelect(request.fields), s.page_size)) yield toOldUser(user);
     },
@@ -51,5 +58,6 @@ export const azureusers = defineSource({
   mappingName: 'Azureusers',
   settings: azureUsersSettings,
   defaultMappings: () => ({ PERMISSIONS_ID: { setting: 'default_role' } }),
+  incremental: { watermark: 'the @odata.deltaLink of GET /users/delta', valid: (w) => isDeltaLink(w, '/v1.0/users/delta') },
   create: createAzureUsersSource,
 });

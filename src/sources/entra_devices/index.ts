@@ -6,7 +6,7 @@
  */
 import { PermanentError } from '../../errors.js';
 import { concurrencyOf, fanOut } from '../../http/index.js';
-import { directoryQuery, graphApi, isFatalForGraph, isLimited, segment } from '../msgraph/index.js';
+import { deltaRead, directoryQuery, graphApi, isDeltaLink, isFatalForGraph, isLimited, segment } from '../msgraph/index.js';
 import { defineSource, type RawRecord, type ReadRequest, type Source, type SourceContext } from '../types.js';
 import { OWNER_PROPERTIES, deviceSelect } from './fields.js';
 import { entraDevicesSettings, type EntraDevicesSettings } from './settings.js';
@@ -49,7 +49,11 @@ export function createEntraDevicesSource(s: EntraDevicesSettings, ctx: SourceCon
 
     async *read(request: ReadRequest) {
       ctx.log.info(`reading devices of tenant "${graph.app.tenant}" from ${s.url} (${s.page_size} per page)${filter ? ` matching "${filter}"` : ''}${s.load_owners ? ', with registered owners' : ''}`);
-      const listed = devices(deviceSelect(request), s.page_size);
+      const inc = request.incremental;
+      // sync_mode = incremental: the delta function (../msgraph/delta.ts; no filter there, refused at load time).
+      const listed = inc
+        ? deltaRead<Device>(graph, inc, { path: '/v1.0/devices/delta', select: deviceSelect(request), log: ctx.log, signal: ctx.signal })
+        : devices(deviceSelect(request), s.page_size);
       if (!s.load_owners) {
         if (request.fields.some((f) => f.split('.')[0] === 'owners')) ctx.log.warn('a mapping reads owners, but load_owners is off: set load_owners = True to read registered owners');
         yield* listed;
@@ -73,5 +77,10 @@ export const entraDevices = defineSource({
   dataType: 'assets',
   mappingName: 'EntraDevices',
   settings: entraDevicesSettings,
+  incremental: {
+    watermark: 'the @odata.deltaLink of GET /devices/delta',
+    valid: (w) => isDeltaLink(w, '/v1.0/devices/delta'),
+    unavailable: (s) => (String(s.filter ?? '').trim() ? 'cannot be combined with filter: Graph delta queries (/devices/delta) take no $filter' : undefined),
+  },
   create: createEntraDevicesSource,
 });

@@ -13,3 +13,4 @@ export { PROPERTY_NAME, selectFor, topLevelProperty, type SelectOptions } from '
 export { graphAppSettings, graphCertificateSettings, graphHostSettings, type AppSettings, type AppSettingsOptions } from './settings.js';
 export { isFatalForGraph } from './fatal.js';
 export { directoryQuery, isLimited } from './directory.js';
+export { deltaRead, isDeltaLink, type DeltaReadOptions } from './delta.js';

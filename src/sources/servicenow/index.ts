@@ -6,12 +6,12 @@
  * This folder is also what [servicenow_cmdb] shares (SHARED_SOURCE_FOLDERS): settings.ts, auth.ts, tableApi.ts,
  * records.ts.
  */
-import { concurrencyOf, displayUrl, fanOut, limitConcurrency, type PagingClient } from '../../http/index.js';
-import { defineSource, type Source, type SourceContext } from '../types.js';
+import { concurrencyOf, displayUrl, fanOut, isIsoInstant, limitConcurrency, readSinceWatermark, type PagingClient, type ReadClock } from '../../http/index.js';
+import { defineSource, type RawRecord, type Source, type SourceContext } from '../types.js';
 import { assetLabel, assetRecord, ciOf } from './assets.js';
 import { describeCredentials } from './auth.js';
 import { servicenowSettings, type ServicenowSettings } from './servicenowSettings.js';
-import { isServiceNowFatal, serviceNowClient, tableRows } from './tableApi.js';
+import { isServiceNowFatal, serviceNowClient, tableRows, updatedSinceQuery } from './tableApi.js';
 
 export interface ServicenowOptions {
   /** Clock of the OAuth token's lifetime, for tests. */
@@ -21,8 +21,8 @@ export interface ServicenowOptions {
 /** Validates the settings (ConfigError) and builds the source; nothing connects until check() or read(). */
 export function createServicenowSource(s: ServicenowSettings, ctx: SourceContext, opts: ServicenowOptions = {}): Source {
   const { client, credentials } = serviceNowClient(ctx.http, { section: ctx.section, settings: s, now: opts.now });
-  const assets = (api: PagingClient, pageSize: number) =>
-    tableRows(api, { table: 'alm_asset', displayValue: 'all', pageSize, signal: ctx.signal });
+  const assets = (api: PagingClient, pageSize: number, since?: string, clock?: ReadClock) =>
+    tableRows(api, { table: 'alm_asset', query: since ? updatedSinceQuery('', since) : undefined, displayValue: 'all', pageSize, signal: ctx.signal, clock });
 
   return {
     async check() {
@@ -38,12 +38,12 @@ export function createServicenowSource(s: ServicenowSettings, ctx: SourceContext
       return `${who}; no assets in alm_asset`;
     },
 
-    read() {
+    read(request) {
       const n = concurrencyOf(s, ctx.concurrency);
       // Pages and the detail calls of n assets share one bound: the section's concurrency (the original's --workers pool).
       const api = limitConcurrency(client, n);
       const reader = { api, pageSize: s.page_size, signal: ctx.signal };
-      return fanOut(assets(api, s.page_size), {
+      const read = (list: AsyncIterable<RawRecord>) => fanOut(list, {
         concurrency: n,
         fetch: (asset) => assetRecord(reader, asset),
         label: assetLabel,
@@ -51,6 +51,11 @@ export function createServicenowSource(s: ServicenowSettings, ctx: SourceContext
         signal: ctx.signal,
         isFatal: isServiceNowFatal,
       });
+      const inc = request.incremental;
+      if (!inc) return read(assets(api, s.page_size));
+      // Assets updated since the watermark (sys_updated_on of alm_asset; a change only to the CI or its software
+      // waits for the next full sweep).
+      return readSinceWatermark(inc, ctx.signal, (since, clock) => read(assets(api, s.page_size, since, clock)));
     },
   };
 }
@@ -62,5 +67,6 @@ export const servicenow = defineSource({
   mappingName: 'ServiceNow',
   settings: servicenowSettings,
   defaultMappings: () => ({ APPLICATIONS: { source: 'software' } }),
+  incremental: { watermark: 'the time the read began by ServiceNow\'s clock, minus 5 minutes (alm_asset sys_updated_on>=)', valid: isIsoInstant },
   create: (settings, ctx) => createServicenowSource(settings, ctx),
 });

@@ -9,7 +9,7 @@
  *   429 with `Retry-After` (and X-RateLimit-Reset) when a rate limit rule applies, which the kit waits out.
  */
 import { ConfigError, PermanentError } from '../../errors.js';
-import { isAuthFailure, offsetLimit, nextLink, paginate, rateLimitOf, type FailedRequest, type HttpClient, type PagingClient } from '../../http/index.js';
+import { isAuthFailure, offsetLimit, nextLink, paginate, rateLimitOf, type FailedRequest, type HttpClient, type HttpResponse, type PagingClient, type ReadClock } from '../../http/index.js';
 import type { RawRecord } from '../types.js';
 import { credentialsOf, describeCredentials, serviceNowAuth, type ServiceNowCredentialSettings, type ServiceNowCredentials } from './auth.js';
 
@@ -102,6 +102,24 @@ export interface TableQuery {
   fields?: string;
   pageSize: number;
   signal?: AbortSignal;
+  /** An incremental read's clock: notes when the first page was answered (src/http/incremental.ts). */
+  clock?: ReadClock;
+}
+
+/** ServiceNow's internal date-time (UTC, `yyyy-MM-dd HH:mm:ss`) of an ISO instant. */
+export function serviceNowDateTime(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * The encoded query limited to rows updated at or after `since` (an ISO instant): `sys_updated_on>=` in UTC, which
+ * is how encoded queries compare date-times (the UI's gs.dateGenerate() converts the user's local time to it). It is
+ * put before every OR-block (`^NQ`) so that it ANDs with each, and before an `^OR` term so it never joins that OR.
+ */
+export function updatedSinceQuery(query: string, since: string): string {
+  const cond = `sys_updated_on>=${serviceNowDateTime(since)}`;
+  if (!query.trim()) return cond;
+  return query.split('^NQ').map((part) => `${cond}^${part}`).join('^NQ');
 }
 
 /** The encoded query with a stable order, so that offset pages neither skip nor repeat rows. */
@@ -127,6 +145,7 @@ export function tableRows(api: PagingClient, q: TableQuery): AsyncGenerator<RawR
     // The Link header is computed from the total, so a page without rel="next" is the last one (no empty page to ask for).
     stop: (page) => page.response.headers.link !== undefined && nextLink(page.response.headers.link, page.response.url) === undefined,
     signal: q.signal,
+    ...(q.clock ? { decode: (res: HttpResponse) => (q.clock!.note(res), res.json()) } : {}),
   });
 }
 

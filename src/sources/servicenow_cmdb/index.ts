@@ -7,10 +7,10 @@
  * The CMDB Instance API (/api/now/cmdb/instance/{class}) returns only sys_id and name per CI, so the attributes
  * would cost a second call per CI: the Table API reads them in the list itself.
  */
-import { concurrencyOf, displayUrl, fanOut, limitConcurrency, type PagingClient } from '../../http/index.js';
+import { concurrencyOf, displayUrl, fanOut, isIsoInstant, limitConcurrency, readSinceWatermark, type PagingClient, type ReadClock } from '../../http/index.js';
 import { describeCredentials } from '../servicenow/auth.js';
 import { flatten, rawValue, softwareOf, withIsoDates } from '../servicenow/records.js';
-import { isServiceNowFatal, serviceNowClient, tableRows } from '../servicenow/tableApi.js';
+import { isServiceNowFatal, serviceNowClient, tableRows, updatedSinceQuery } from '../servicenow/tableApi.js';
 import type { FieldMappings } from '../../records.js';
 import { defineSource, type RawRecord, type Source, type SourceContext } from '../types.js';
 import { servicenowCmdbSettings, type ServicenowCmdbSettings } from './settings.js';
@@ -34,8 +34,8 @@ export function createServicenowCmdbSource(s: ServicenowCmdbSettings, ctx: Sourc
   const table = s.table.trim();
   // sys_id names the CI (software, failure reports) and orders the pages, so it is always read.
   const fields = s.fields.length ? [...new Set(['sys_id', ...s.fields])].join(',') : undefined;
-  const rows = (api: PagingClient, pageSize: number) =>
-    tableRows(api, { table, query: s.query.trim(), displayValue: 'all', fields, pageSize, signal: ctx.signal });
+  const rows = (api: PagingClient, pageSize: number, since?: string, clock?: ReadClock) =>
+    tableRows(api, { table, query: since ? updatedSinceQuery(s.query.trim(), since) : s.query.trim(), displayValue: 'all', fields, pageSize, signal: ctx.signal, clock });
   const record = async (api: PagingClient, row: RawRecord): Promise<RawRecord> => {
     const hardware = withIsoDates(row, flatten(row));
     if (!s.software) return { hardware };
@@ -55,20 +55,27 @@ export function createServicenowCmdbSource(s: ServicenowCmdbSettings, ctx: Sourc
       return `${who}; no CIs in ${table}${s.query.trim() ? ' that match query' : ''}`;
     },
 
-    read() {
+    read(request) {
       const n = concurrencyOf(s, ctx.concurrency);
+      // Pages and software calls share one bound.
       const api = limitConcurrency(client, n);
-      if (!s.software) return (async function* () {
-        for await (const row of rows(api, s.page_size)) yield { hardware: withIsoDates(row, flatten(row)) };
-      })();
-      return fanOut(rows(api, s.page_size), {
-        concurrency: n,
-        fetch: (row) => record(api, row),
-        label: ciLabel,
-        reportFailure: ctx.reportFailure,
-        signal: ctx.signal,
-        isFatal: isServiceNowFatal,
-      });
+      const records = (list: AsyncIterable<RawRecord>): AsyncIterable<RawRecord> => {
+        if (!s.software) return (async function* () {
+          for await (const row of list) yield { hardware: withIsoDates(row, flatten(row)) };
+        })();
+        return fanOut(list, {
+          concurrency: n,
+          fetch: (row) => record(api, row),
+          label: ciLabel,
+          reportFailure: ctx.reportFailure,
+          signal: ctx.signal,
+          isFatal: isServiceNowFatal,
+        });
+      };
+      const inc = request.incremental;
+      if (!inc) return records(rows(api, s.page_size));
+      // CIs updated since the watermark (sys_updated_on of the CI; a change only to its software waits for a full sweep).
+      return readSinceWatermark(inc, ctx.signal, (since, clock) => records(rows(api, s.page_size, since, clock)));
     },
   };
 }
@@ -80,5 +87,6 @@ export const servicenowCmdb = defineSource({
   mappingName: 'servicenow_cmdb',
   settings: servicenowCmdbSettings,
   defaultMappings: (s): FieldMappings => (s.software ? { APPLICATIONS: { source: 'software' } } : {}),
+  incremental: { watermark: 'the time the read began by ServiceNow\'s clock, minus 5 minutes (sys_updated_on>= of the CI table)', valid: isIsoInstant },
   create: (settings, ctx) => createServicenowCmdbSource(settings, ctx),
 });
