@@ -5,10 +5,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { writeExampleIni } from '../config/generateIni.js';
 import { ConnectorError, isConfigError } from '../errors.js';
-import { configureLogging, flushLogs, getLogger, redactor } from '../logging.js';
+import { configureLogging, flushLogs, getLogger, plainLine, redactor, setLogFormat, type LogFormat } from '../logging.js';
 import { VERSION } from '../version.js';
 import { check } from './check.js';
-import { addCommonOptions, readCommonOptions, type CommonOptions } from './options.js';
+import { addCommonOptions, logFormatOption, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
 import { replay } from './replay.js';
 import { upload } from './upload.js';
@@ -52,6 +52,7 @@ function positiveWhole(raw: string): number {
 }
 
 function prepare(opts: CommonOptions): void {
+  setLogFormat(opts.logFormat ?? 'text');
   configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
 }
 
@@ -119,8 +120,10 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--ini <file>', 'config file to use', './config.ini')
     .option('--logging-config <file>', 'logging config file to use', './logging.json')
     .option('--list', 'list what is spooled and why; send nothing', false)
+    .addOption(logFormatOption())
     .action((sections: string[], _o, cmd: Command) => {
-      const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean }>();
+      const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean; logFormat: LogFormat }>();
+      setLogFormat(o.logFormat);
       configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
       run(replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
     });
@@ -172,14 +175,14 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv)
   .catch((err: unknown) => {
     if (isConfigError(err)) {
-      process.stderr.write(`connector: configuration error: ${redactor.redact((err as Error).message)}\n`);
+      process.stderr.write(`${plainLine('error', 'connector', `connector: configuration error: ${redactor.redact((err as Error).message)}`)}\n`);
       return EXIT_CONFIG;
     }
     if (err instanceof ConnectorError) {
-      process.stderr.write(`connector: ${redactor.redact(err.message)}\n`);
+      process.stderr.write(`${plainLine('error', 'connector', `connector: ${redactor.redact(err.message)}`)}\n`);
       return 1;
     }
-    process.stderr.write(`connector: internal error (please report): ${redactor.redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(`${plainLine('error', 'connector', `connector: internal error (please report): ${redactor.redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}`)}\n`);
     return EXIT_BUG;
   })
   .then(async (code) => {
