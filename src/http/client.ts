@@ -20,6 +20,7 @@ import {
   scrub,
   serverErrorText,
 } from './httpError.js';
+import { SourceBreaker } from './breaker.js';
 import { rateLimitWait, DEFAULT_RATE_LIMIT, remainingRequests } from './rateLimit.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, sleep } from './retry.js';
 import { nodeTlsOptions } from './tls.js';
@@ -67,6 +68,8 @@ interface Shared {
   /** Every client of the family, so closing the section's client also ends their sessions. */
   family: Set<HttpClient>;
   closing?: Promise<void>;
+  /** The section's source breaker, when the client was made with one. */
+  breaker?: SourceBreaker;
 }
 
 interface Own {
@@ -105,6 +108,9 @@ export class HttpClient implements HttpClientLike {
         log: options.log ?? getLogger('http'),
         clock: options.clock ?? SYSTEM_CLOCK,
         family: new Set(),
+        breaker: options.breaker && options.breaker.threshold > 0
+          ? new SourceBreaker(options.section, options.breaker, (options.clock ?? SYSTEM_CLOCK).now)
+          : undefined,
         // EnvHttpProxyAgent reads https_proxy/HTTPS_PROXY, http_proxy/HTTP_PROXY and no_proxy/NO_PROXY (both cases);
         // with none set it is a plain Agent. `requestTls` is the TLS to the target inside a proxy tunnel. Redirects
         // are followed by request() below, which decides what crosses to another origin.
@@ -127,6 +133,13 @@ export class HttpClient implements HttpClientLike {
         explainFailure: options.explainFailure,
         classifyFailure: options.classifyFailure,
       };
+    }
+    if (options !== DERIVE && this.shared.breaker) {
+      const { log, section } = this.shared;
+      this.shared.breaker.onChange = (state, why) =>
+        state === 'open'
+          ? log.error(`[${section}] circuit breaker open: ${why}; no further request is sent to the source until a probe after ${seconds(this.shared.breaker!.policy.coolDownMs)} s`)
+          : log.warn(`[${section}] circuit breaker closed: ${why}`);
     }
     this.shared.family.add(this);
   }
@@ -158,7 +171,28 @@ export class HttpClient implements HttpClientLike {
   }
 
   async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
-    return this.exchange(method, url, opts, false);
+    return this.guarded(method, url, opts, false);
+  }
+
+  /** The section's source breaker (src/http/breaker.ts), if it has one: its state, for metrics and messages. */
+  get breaker(): SourceBreaker | undefined {
+    return this.shared.breaker;
+  }
+
+  /** exchange() behind the breaker: refused at once while it is open, and its outcome noted. */
+  private async guarded(method: string, url: string, opts: RequestOptions, streamBody: boolean): Promise<Received> {
+    const breaker = this.shared.breaker;
+    if (!breaker) return this.exchange(method, url, opts, streamBody);
+    const probe = breaker.admit(`${method} ${safeUrl(this.resolve(url))}`);
+    try {
+      const response = await this.exchange(method, url, opts, streamBody);
+      breaker.answered(probe);
+      return response;
+    } catch (err) {
+      if (opts.signal?.aborted) breaker.released(probe);
+      else breaker.failed(err, probe);
+      throw err;
+    }
   }
 
   /**
@@ -170,7 +204,7 @@ export class HttpClient implements HttpClientLike {
    * (the caller has used part of the body).
    */
   async stream(method: string, url: string, opts: RequestOptions = {}): Promise<StreamedResponse> {
-    const response = await this.exchange(method, url, opts, true);
+    const response = await this.guarded(method, url, opts, true);
     const where = `[${this.shared.section}] ${method} ${response.url}`;
     const details = { section: this.shared.section, method, url: response.url, status: response.status, attempts: 1 };
     return {
