@@ -39,6 +39,12 @@ function positiveSeconds(raw: string): number {
   return n;
 }
 
+function portNumber(raw: string): number {
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
 function wholeNumber(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError('must be a whole number from 0 to 100');
@@ -93,11 +99,13 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('--keep-alive-timeout <seconds>', 'an idle keep-alive connection is closed after this time').argParser(positiveSeconds).default(5))
     .addOption(new Option('--fetch-retries <n>', 'a device whose fetch from Jamf fails transiently is fetched again up to this many times').argParser(wholeNumber).default(3))
     .addOption(new Option('--fetch-retry-delay <seconds>', 'before the first fetch retry; doubled before each next one').argParser(positiveSeconds).default(10))
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: no metrics endpoint)').argParser(portNumber))
+    .option('--metrics-host <host>', 'address of the metrics endpoint', '127.0.0.1')
     .action((_o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       const o = cmd.opts<{
         host: string; port: string; drainTimeout: number; maxConnections: number; headersTimeout: number; requestTimeout: number;
-        keepAliveTimeout: number; fetchRetries: number; fetchRetryDelay: number;
+        keepAliveTimeout: number; fetchRetries: number; fetchRetryDelay: number; metricsPort?: number; metricsHost: string;
       }>();
       const tuning = {
         drainTimeoutMs: o.drainTimeout * 1000,
@@ -110,7 +118,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       };
       prepare(opts);
       // Loaded on demand: upload runs from cron never need the server code.
-      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning }, stopSignal())));
+      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning, metricsPort: o.metricsPort, metricsHost: o.metricsHost }, stopSignal())));
     });
 
   program

@@ -21,6 +21,7 @@ import {
   serverErrorText,
 } from './httpError.js';
 import { SourceBreaker } from './breaker.js';
+import { noteRequest } from './observe.js';
 import { rateLimitWait, DEFAULT_RATE_LIMIT, remainingRequests } from './rateLimit.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, sleep } from './retry.js';
 import { nodeTlsOptions } from './tls.js';
@@ -443,11 +444,16 @@ export class HttpClient implements HttpClientLike {
       const details = { section: this.shared.section, method: req.method, url: safeUrl(req.url) };
       if (streamBody && res.statusCode >= 200 && res.statusCode < 300) {
         this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms (body streamed)`);
+        noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
         return { ...makeResponse(res.statusCode, res.headers, '', where, req.url, details), stream: res.body };
       }
       const text = await res.body.text();
       this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms`);
+      noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
       return makeResponse(res.statusCode, res.headers, text, where, req.url, details);
+    } catch (err) {
+      noteRequest({ section: this.shared.section, method: req.method, seconds: (Date.now() - started) / 1000 });
+      throw err;
     } finally {
       clearTimeout(timer);
     }
