@@ -3,8 +3,7 @@
  * https://prometheus.io/docs/instrumenting/exposition_formats/
  *
  * Hand-written rather than prom-client: the connector needs three metric types with labels and one text format, about
- * a hundred lines; prom-client would add a dependency tree (and process metrics we do not need) to a tool that admins
- * install from a tarball. The names follow https://prometheus.io/docs/practices/naming/ (`_total`, `_seconds`).
+ * a hundred lines; prom-client would add a dependency (with its own dependencies) for that. The names follow https://prometheus.io/docs/practices/naming/ (`_total`, `_seconds`).
  *
  * No module-level state: `serve` and managed mode each make a registry, tests make their own.
  */
