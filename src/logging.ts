@@ -123,9 +123,67 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
-const lineFormat = winston.format.printf(
-  (info) => `${info.timestamp} ${info.level.toUpperCase()} ${info.label ? `${info.label}: ` : ''}${info.message}`,
+/** `--log-format`: text (the original's lines) or json (one object per line, for log shippers). */
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+let logFormat: LogFormat = 'text';
+
+/** The format every transport writes in from now on (set before any work, from --log-format). */
+export function setLogFormat(format: LogFormat): void {
+  logFormat = format;
+}
+
+export function getLogFormat(): LogFormat {
+  return logFormat;
+}
+
+/** Every string inside `value` redacted (structured fields may nest: `{ request: { url } }`). */
+function redactValues(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactor.redact(value);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (value instanceof Error) return redactor.redact(value.message);
+  if (Array.isArray(value)) return value.map((v) => redactValues(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v, depth + 1)]));
+}
+
+/** Keys winston or this module put on every line; everything else a caller passed is a structured field. */
+const OWN_KEYS = new Set(['level', 'message', 'label', 'timestamp', 'splat']);
+
+/**
+ * One log line as JSON: time, level, logger (the winston label, e.g. `sources/ldap`), section (from a
+ * `sources/<section>` logger), message, then the caller's structured fields. Redacted after the message was
+ * (redactFormat), and again here for nested fields, so a secret never reaches a shipper in any field.
+ */
+export function jsonLine(info: Record<string, unknown>): string {
+  const label = info.label === undefined ? undefined : String(info.label);
+  const section = label?.startsWith('sources/') ? label.slice('sources/'.length) : undefined;
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(info)) if (!OWN_KEYS.has(k) && !(k in fields)) fields[k] = v;
+  const line = {
+    time: info.timestamp ?? new Date().toISOString(),
+    level: info.level,
+    ...(label !== undefined ? { logger: label } : {}),
+    ...(section !== undefined ? { section } : {}),
+    message: redactor.redact(String(info.message)),
+    ...(redactValues(fields) as Record<string, unknown>),
+  };
+  return JSON.stringify(line);
+}
+
+const lineFormat = winston.format.printf((info) =>
+  logFormat === 'json'
+    ? jsonLine(info)
+    : `${info.timestamp} ${info.level.toUpperCase()} ${info.label ? `${info.label}: ` : ''}${info.message}`,
 );
+
+/**
+ * A line written outside winston (the CLI's last words: a configuration error, an internal error) in the current
+ * format, so that a log shipper reading --log-format json gets no plain text either.
+ */
+export function plainLine(level: string, logger: string, message: string): string {
+  if (logFormat === 'json') return jsonLine({ level, label: logger, message, timestamp: new Date().toISOString() });
+  return message;
+}
 
 const root = winston.createLogger({
   level: 'debug',

@@ -5,10 +5,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { writeExampleIni } from '../config/generateIni.js';
 import { ConnectorError, isConfigError } from '../errors.js';
-import { configureLogging, flushLogs, getLogger, redactor } from '../logging.js';
+import { configureLogging, flushLogs, getLogger, plainLine, redactor, setLogFormat, type LogFormat } from '../logging.js';
 import { VERSION } from '../version.js';
 import { check } from './check.js';
-import { addCommonOptions, readCommonOptions, type CommonOptions } from './options.js';
+import { addCommonOptions, logFormatOption, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
 import { replay } from './replay.js';
 import { upload } from './upload.js';
@@ -39,6 +39,12 @@ function positiveSeconds(raw: string): number {
   return n;
 }
 
+function portNumber(raw: string): number {
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
 function wholeNumber(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 100) throw new InvalidArgumentError('must be a whole number from 0 to 100');
@@ -52,6 +58,7 @@ function positiveWhole(raw: string): number {
 }
 
 function prepare(opts: CommonOptions): void {
+  setLogFormat(opts.logFormat ?? 'text');
   configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
 }
 
@@ -92,11 +99,13 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .addOption(new Option('--keep-alive-timeout <seconds>', 'an idle keep-alive connection is closed after this time').argParser(positiveSeconds).default(5))
     .addOption(new Option('--fetch-retries <n>', 'a device whose fetch from Jamf fails transiently is fetched again up to this many times').argParser(wholeNumber).default(3))
     .addOption(new Option('--fetch-retry-delay <seconds>', 'before the first fetch retry; doubled before each next one').argParser(positiveSeconds).default(10))
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: no metrics endpoint)').argParser(portNumber))
+    .option('--metrics-host <host>', 'address of the metrics endpoint', '127.0.0.1')
     .action((_o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       const o = cmd.opts<{
         host: string; port: string; drainTimeout: number; maxConnections: number; headersTimeout: number; requestTimeout: number;
-        keepAliveTimeout: number; fetchRetries: number; fetchRetryDelay: number;
+        keepAliveTimeout: number; fetchRetries: number; fetchRetryDelay: number; metricsPort?: number; metricsHost: string;
       }>();
       const tuning = {
         drainTimeoutMs: o.drainTimeout * 1000,
@@ -109,7 +118,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       };
       prepare(opts);
       // Loaded on demand: upload runs from cron never need the server code.
-      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning }, stopSignal())));
+      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning, metricsPort: o.metricsPort, metricsHost: o.metricsHost }, stopSignal())));
     });
 
   program
@@ -119,8 +128,10 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--ini <file>', 'config file to use', './config.ini')
     .option('--logging-config <file>', 'logging config file to use', './logging.json')
     .option('--list', 'list what is spooled and why; send nothing', false)
+    .addOption(logFormatOption())
     .action((sections: string[], _o, cmd: Command) => {
-      const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean }>();
+      const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean; logFormat: LogFormat }>();
+      setLogFormat(o.logFormat);
       configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
       run(replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
     });
@@ -175,14 +186,14 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv)
   .catch((err: unknown) => {
     if (isConfigError(err)) {
-      process.stderr.write(`connector: configuration error: ${redactor.redact((err as Error).message)}\n`);
+      process.stderr.write(`${plainLine('error', 'connector', `connector: configuration error: ${redactor.redact((err as Error).message)}`)}\n`);
       return EXIT_CONFIG;
     }
     if (err instanceof ConnectorError) {
-      process.stderr.write(`connector: ${redactor.redact(err.message)}\n`);
+      process.stderr.write(`${plainLine('error', 'connector', `connector: ${redactor.redact(err.message)}`)}\n`);
       return 1;
     }
-    process.stderr.write(`connector: internal error (please report): ${redactor.redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(`${plainLine('error', 'connector', `connector: internal error (please report): ${redactor.redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}`)}\n`);
     return EXIT_BUG;
   })
   .then(async (code) => {

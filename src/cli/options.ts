@@ -1,5 +1,6 @@
 /** Flags shared by upload, test and serve, with the original's names and meanings. */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOG_FORMATS, type LogFormat } from '../logging.js';
 
 export interface CommonOptions {
   ini: string;
@@ -13,6 +14,26 @@ export interface CommonOptions {
   saveData: boolean;
   /** --report FILE (upload): the run's outcome as JSON. */
   report?: string;
+  /** --log-format: text (default) or json lines. */
+  logFormat?: LogFormat;
+  /** --progress-interval (seconds): how often a progress line is logged when stderr is not a terminal; 0 never. */
+  progressInterval?: number;
+}
+
+/** `--log-format text|json`, shared with `replay`. */
+export function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'log lines as text, or as one JSON object per line (for log shippers)').choices(LOG_FORMATS).default('text');
+}
+
+/** `--progress-interval <seconds>`: the period of the plain progress line when stderr is not a terminal. */
+export function progressIntervalOption(): Option {
+  return new Option('--progress-interval <seconds>', 'when stderr is not a terminal, log a progress line per running section this often (0: never)')
+    .argParser((raw) => {
+      const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n > 86_400) throw new InvalidArgumentError('must be a whole number of seconds from 0 to 86400');
+      return n;
+    })
+    .default(30);
 }
 
 function positiveInt(raw: string): number {
@@ -41,7 +62,9 @@ export function addCommonOptions(cmd: Command): Command {
     .addOption(new Option('--workers <n>', `concurrent push requests to Oomnitza (1-${MAX_WORKERS})`).argParser(workerCount).default(2))
     .option('--show-mappings', 'print the field mappings in effect for each section', false)
     .option('--testmode', 'print the records that would be sent; send nothing', false)
-    .option('--save-data', 'save source records and payloads as JSON under ./save_data/', false);
+    .option('--save-data', 'save source records and payloads as JSON under ./save_data/', false)
+    .addOption(logFormatOption())
+    .addOption(progressIntervalOption());
 }
 
 export function readCommonOptions(cmd: Command): CommonOptions {
@@ -59,5 +82,7 @@ export function readCommonOptions(cmd: Command): CommonOptions {
     testmode: Boolean(o.testmode),
     saveData: Boolean(o.saveData),
     report: typeof o.report === 'string' ? o.report : undefined,
+    logFormat: o.logFormat === 'json' ? 'json' : 'text',
+    progressInterval: typeof o.progressInterval === 'number' ? o.progressInterval : 30,
   };
 }

@@ -4,6 +4,7 @@ import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { fingerprintOf, openIncremental } from '../pipeline/incremental.js';
+import { Progress } from '../pipeline/progress.js';
 import { completeRun } from '../pipeline/runComplete.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { createRuntimes } from '../pipeline/sectionRuntime.js';
@@ -52,6 +53,7 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
   const spoolDir = spoolDirOf(config);
   const spool = opts.testmode ? undefined : new DeadLetterSpool(spoolDir);
   const results: SectionStats[] = [];
+  const progress = new Progress({ intervalMs: (opts.progressInterval ?? 30) * 1000, testmode: opts.testmode });
   for (const rt of runtimes) {
     const { stats } = rt;
     if (signal.aborted) {
@@ -64,6 +66,7 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
       continue;
     }
     let lock: SectionLock | undefined;
+    let untrack: (() => void) | undefined;
     try {
       if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
@@ -76,17 +79,20 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
         rt.log.info(`reading: ${incremental.note}`);
       }
       const read = prepared.source.read(incremental ? { ...request, incremental: incremental.read } : request);
+      untrack = progress.track(stats);
       await syncSection({ ...prepared, stats }, read, { ...runOptions(opts, signal), spool });
       await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount }, incremental, rt.log);
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {
+      untrack?.();
       stats.finish();
       await rt.close();
       await lock?.release();
     }
     results.push(stats);
   }
+  progress.stop();
   await oomnitza.client.close();
   printSummaries(results, opts.testmode);
   return finish(results.every((s) => s.ok) && !signal.aborted ? 0 : 1, results);

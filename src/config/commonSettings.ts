@@ -113,6 +113,19 @@ export const commonSettings = {
     max: 1_000_000_000,
     description: 'Fail the section (exit 1) when a complete read returns fewer records than this; 0: no minimum (a read of 0 records is still a warning).',
   }),
+  stop_after_failures: setting.int({
+    default: 5,
+    min: 0,
+    max: 1000,
+    description: 'Circuit breaker of the source: after this many requests in a row failed with no answer or a 5xx (after their retries), ' +
+      'no further request is sent and the read ends with one message; 0 disables it.',
+  }),
+  breaker_cooldown: setting.int({
+    default: 60,
+    min: 1,
+    max: 86_400,
+    description: 'Seconds the source circuit breaker stays open before one probe request is let through (matters for serve).',
+  }),
   batch_size: setting.int({ default: 100, min: 1, max: 10000, description: 'Records per bulk request to Oomnitza.' }),
   recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
   ...converterOutcomeSettings(),

@@ -20,6 +20,8 @@ import {
   scrub,
   serverErrorText,
 } from './httpError.js';
+import { SourceBreaker } from './breaker.js';
+import { noteRequest } from './observe.js';
 import { rateLimitWait, DEFAULT_RATE_LIMIT, remainingRequests } from './rateLimit.js';
 import { DEFAULT_RETRY, backoffDelay, parseRetryAfter, sleep } from './retry.js';
 import { nodeTlsOptions } from './tls.js';
@@ -68,6 +70,8 @@ interface Shared {
   /** Every client of the family, so closing the section's client also ends their sessions. */
   family: Set<HttpClient>;
   closing?: Promise<void>;
+  /** The section's source breaker, when the client was made with one. */
+  breaker?: SourceBreaker;
 }
 
 interface Own {
@@ -107,6 +111,9 @@ export class HttpClient implements HttpClientLike {
         log: options.log ?? getLogger('http'),
         clock: options.clock ?? SYSTEM_CLOCK,
         family: new Set(),
+        breaker: options.breaker && options.breaker.threshold > 0
+          ? new SourceBreaker(options.section, options.breaker, (options.clock ?? SYSTEM_CLOCK).now)
+          : undefined,
         // EnvHttpProxyAgent reads https_proxy/HTTPS_PROXY, http_proxy/HTTP_PROXY and no_proxy/NO_PROXY (both cases);
         // with none set it is a plain Agent. `requestTls` is the TLS to the target inside a proxy tunnel. Redirects
         // are followed by request() below, which decides what crosses to another origin.
@@ -130,6 +137,13 @@ export class HttpClient implements HttpClientLike {
         classifyFailure: options.classifyFailure,
         cookies: options.cookies,
       };
+    }
+    if (options !== DERIVE && this.shared.breaker) {
+      const { log, section } = this.shared;
+      this.shared.breaker.onChange = (state, why) =>
+        state === 'open'
+          ? log.error(`[${section}] circuit breaker open: ${why}; no further request is sent to the source until a probe after ${seconds(this.shared.breaker!.policy.coolDownMs)} s`)
+          : log.warn(`[${section}] circuit breaker closed: ${why}`);
     }
     this.shared.family.add(this);
   }
@@ -162,7 +176,28 @@ export class HttpClient implements HttpClientLike {
   }
 
   async request(method: string, url: string, opts: RequestOptions = {}): Promise<HttpResponse> {
-    return this.exchange(method, url, opts, false);
+    return this.guarded(method, url, opts, false);
+  }
+
+  /** The section's source breaker (src/http/breaker.ts), if it has one: its state, for metrics and messages. */
+  get breaker(): SourceBreaker | undefined {
+    return this.shared.breaker;
+  }
+
+  /** exchange() behind the breaker: refused at once while it is open, and its outcome noted. */
+  private async guarded(method: string, url: string, opts: RequestOptions, streamBody: boolean): Promise<Received> {
+    const breaker = this.shared.breaker;
+    if (!breaker) return this.exchange(method, url, opts, streamBody);
+    const probe = breaker.admit(`${method} ${safeUrl(this.resolve(url))}`);
+    try {
+      const response = await this.exchange(method, url, opts, streamBody);
+      breaker.answered(probe);
+      return response;
+    } catch (err) {
+      if (opts.signal?.aborted) breaker.released(probe);
+      else breaker.failed(err, probe);
+      throw err;
+    }
   }
 
   /**
@@ -174,7 +209,7 @@ export class HttpClient implements HttpClientLike {
    * (the caller has used part of the body).
    */
   async stream(method: string, url: string, opts: RequestOptions = {}): Promise<StreamedResponse> {
-    const response = await this.exchange(method, url, opts, true);
+    const response = await this.guarded(method, url, opts, true);
     const where = `[${this.shared.section}] ${method} ${response.url}`;
     const details = { section: this.shared.section, method, url: response.url, status: response.status, attempts: 1 };
     return {
@@ -417,11 +452,16 @@ export class HttpClient implements HttpClientLike {
       const details = { section: this.shared.section, method: req.method, url: safeUrl(req.url) };
       if (streamBody && res.statusCode >= 200 && res.statusCode < 300) {
         this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms (body streamed)`);
+        noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
         return { ...makeResponse(res.statusCode, res.headers, '', where, req.url, details), stream: res.body };
       }
       const text = await res.body.text();
       this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms`);
+      noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
       return makeResponse(res.statusCode, res.headers, text, where, req.url, details);
+    } catch (err) {
+      noteRequest({ section: this.shared.section, method: req.method, seconds: (Date.now() - started) / 1000 });
+      throw err;
     } finally {
       clearTimeout(timer);
     }

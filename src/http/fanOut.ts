@@ -2,9 +2,11 @@
  * List -> detail fan-out: one request per listed item with at most `concurrency` in flight, results in the order
  * of the list. Memory is bounded by `concurrency` (the list is read lazily, results are yielded as soon as the
  * head of the window is ready). One item that fails is reported through `reportFailure` and the run goes on;
- * failures that would fail every item alike (bad credentials: a ConfigError or an HTTP 401) stop the run.
+ * failures that would fail every item alike (bad credentials: a ConfigError or an HTTP 401; the source's circuit
+ * breaker open, src/http/breaker.ts) stop the run.
  */
 import { isConfigError } from '../errors.js';
+import { SourceCircuitOpenError } from './breaker.js';
 
 export interface FanOutOptions<T, R> {
   concurrency: number;
@@ -57,7 +59,8 @@ export async function* fanOut<T, R>(items: Iterable<T> | AsyncIterable<T>, opts:
         continue;
       }
       if (opts.signal?.aborted) return;
-      if (isFatal(settled.error)) throw settled.error;
+      // The source stopped answering (its breaker opened): every further item would fail alike, so the read ends here.
+      if (isFatal(settled.error) || settled.error instanceof SourceCircuitOpenError) throw settled.error;
       opts.reportFailure(opts.label(head.item), settled.error);
     }
   } finally {

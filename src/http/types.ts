@@ -125,6 +125,11 @@ export interface HttpClientOptions extends Omit<ClientOverrides, 'baseUrl'> {
   /** Max sockets per origin; default 16. */
   connections?: number;
   clock?: Clock;
+  /**
+   * A circuit breaker shared by this client and every client derived from it (src/http/breaker.ts): a section's
+   * source client gets one; the Oomnitza client has its own per-run breaker instead. Undefined: none.
+   */
+  breaker?: { threshold: number; coolDownMs: number };
 }
 
 export interface RequestOptions {

@@ -45,7 +45,10 @@ export function createRuntimes(config: Config, opts: { signal: AbortSignal; work
     try {
       const tls = tlsFor(section, config.dir);
       // Sources run up to `workers` requests at once (e.g. Jamf detail fetches): the pool must not cap them lower.
-      const http = new HttpClient({ section: section.name, tls, log, connections: Math.max(16, opts.workers) });
+      const http = new HttpClient({
+        section: section.name, tls, log, connections: Math.max(16, opts.workers),
+        breaker: { threshold: section.common.stop_after_failures, coolDownMs: section.common.breaker_cooldown * 1000 },
+      });
       const source = section.plugin.create(section.settings as never, {
         section: section.name,
         log,

@@ -67,6 +67,8 @@ export class SectionSync {
   readonly totals: SyncTotals = { fetched: 0, pushed: 0, failed: 0, filtered: 0, skipped: 0, flushes: 0, retried: 0, notSent: 0, failedPortions: 0 };
   /** The first MAX_NAMED records counted in `notSent`. */
   readonly notSentNames: string[] = [];
+  /** Called with each portion's counts once it ended (the metrics endpoint, src/metrics/). */
+  onPortion?: (stats: SectionStats) => void;
 
   constructor(
     private readonly prepared: PreparedSection,
@@ -198,6 +200,7 @@ export class SectionSync {
     if (stats.fatal) this.totals.failedPortions++;
     if (notSent > 0) stats.canceled = true;
     printSummaries([stats], this.runOpts.testmode || section.common.test_run);
+    this.onPortion?.(stats);
   }
 }
 

@@ -13,6 +13,7 @@ import { parseIni } from '../config/iniReader.js';
 import { loadConfig, sectionType, sourceTypesWhere, type SectionConfig } from '../config/loadConfig.js';
 import { ConfigError, ConfigErrors, ConnectorError, errorMessage } from '../errors.js';
 import { getLogger } from '../logging.js';
+import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '../metrics/index.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { DeadLetterSpool } from '../spool/deadLetterSpool.js';
@@ -93,6 +94,12 @@ export interface ServeOptions extends CommonOptions {
   tuning?: Partial<ServerTuning>;
   /** Called once listening, with the bound address (port 0 picks a free port). */
   onListening?: (address: AddressInfo) => void;
+  /** --metrics-port: serve Prometheus metrics at /metrics on this port (0 picks a free one); undefined: no endpoint. */
+  metricsPort?: number;
+  /** --metrics-host (default 127.0.0.1). */
+  metricsHost?: string;
+  /** Called once the metrics endpoint listens, with its URL. */
+  onMetrics?: (url: string) => void;
 }
 
 const log = getLogger('server');
@@ -167,6 +174,21 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
   // when the stop runs out of time (shutdown.ts). Every wait from here on ends by `closeBy`.
   const hardStop = new AbortController();
   const runtimes = createRuntimes(config, { signal: hardStop.signal, workers: opts.workers });
+  const metrics = opts.metricsPort === undefined ? undefined : new ConnectorMetrics();
+  let endpoint: MetricsEndpoint | undefined;
+  if (metrics) {
+    metrics.observeHttp();
+    metrics.watchBreakers(() => runtimes.flatMap((r) => (r.http.breaker ? [[r.section.name, r.http.breaker.state] as const] : [])));
+    try {
+      endpoint = await startMetricsEndpoint({ host: opts.metricsHost ?? '127.0.0.1', port: opts.metricsPort!, render: () => metrics.render() });
+    } catch (err) {
+      metrics.close();
+      await Promise.allSettled(runtimes.map((r) => r.close()));
+      throw err;
+    }
+    log.info(`metrics at ${endpoint.url}`);
+    opts.onMetrics?.(endpoint.url);
+  }
   let oomnitza: OomnitzaConnection | undefined;
   let closeBy: number | undefined;
   const stopped = () => (closeBy ??= Date.now() + tuning.drainTimeoutMs);
@@ -184,8 +206,11 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
       log.warn('stopped while starting (connecting to Oomnitza, loading mappings): no webhook was accepted yet');
       return 0;
     }
-    return await run(opts, signal, hardStop, { ...tuning, maxConnections: cap }, guards, syncs, stopped);
+    for (const sync of syncs.values()) if (metrics) sync.onPortion = (stats) => metrics.recordSection(stats);
+    return await run(opts, signal, hardStop, { ...tuning, maxConnections: cap }, guards, syncs, stopped, metrics);
   } finally {
+    metrics?.close();
+    await endpoint?.close();
     // A logout to a hanging Jamf (or Oomnitza) must not hold the stop past its time.
     const closing = Promise.allSettled([...runtimes.map((r) => r.close()), oomnitza?.client.close()]);
     if (closeBy === undefined) await closing;
@@ -227,7 +252,7 @@ async function prepareSyncs(
 
 async function run(
   opts: ServeOptions, signal: AbortSignal, hardStop: AbortController, tuning: ServerTuning,
-  guards: Map<string, SectionGuard>, syncs: Map<string, SectionSync>, stopped: () => number,
+  guards: Map<string, SectionGuard>, syncs: Map<string, SectionSync>, stopped: () => number, metrics?: ConnectorMetrics,
 ): Promise<number> {
   const counts = { received: 0, ignored: 0 };
   const queue = new CoalescingQueue<RecordId>({
@@ -236,6 +261,7 @@ async function run(
     concurrency: opts.workers,
     process: (queued) => syncs.get(queued.section)!.process(queued),
   });
+  metrics?.watchQueue(() => ({ waiting: queue.pending, inFlight: queue.inFlight }));
   let stopping = false;
   // Anyone who reaches the port causes these lines: each kind at most once per interval, then a count.
   const requestLog = new ThrottledLog(log, tuning.requestLogIntervalMs);

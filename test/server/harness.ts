@@ -68,6 +68,8 @@ export interface Harness {
   health(): Promise<Record<string, any>>;
   stop(): Promise<number>;
   close(): Promise<void>;
+  /** With `metrics: true`: the /metrics URL of --metrics-port. */
+  metricsUrl?: string;
 }
 
 export async function startHarness(opts: {
@@ -76,6 +78,7 @@ export async function startHarness(opts: {
   extra?: SectionExtras;
   tuning?: Partial<ServerTuning>;
   workers?: number;
+  metrics?: boolean;
 } = {}): Promise<Harness> {
   const oom = await startFakeOomnitza(opts.oomnitza);
   const jamf = await startFakeJamf({ computers: 5, mobileDevices: 5, ...opts.jamf });
@@ -83,11 +86,13 @@ export async function startHarness(opts: {
   const abort = new AbortController();
   let listening!: (a: AddressInfo) => void;
   const address = new Promise<AddressInfo>((resolve) => (listening = resolve));
+  let metricsUrl: string | undefined;
   const done = serve(
     {
       ini: path.join(dir, 'config.ini'), loggingConfig: 'logging.json', loggingConfigExplicit: false, workers: opts.workers ?? 4,
       showMappings: false, testmode: false, saveData: false, host: '127.0.0.1', port: 0,
       tuning: { coalesceMs: 20, batchWindowMs: 50, ...opts.tuning }, onListening: listening,
+      ...(opts.metrics ? { metricsPort: 0, onMetrics: (u: string) => (metricsUrl = u) } : {}),
     },
     abort.signal,
   );
@@ -100,7 +105,7 @@ export async function startHarness(opts: {
   }
   const url = `http://127.0.0.1:${port}`;
   const h: Harness = {
-    url, jamf, oom, done,
+    url, jamf, oom, done, metricsUrl,
     async post(pathname, body, headers = {}) {
       const res = await fetch(`${url}${pathname}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
       return { status: res.status, text: await res.text(), headers: res.headers };
