@@ -1,5 +1,7 @@
 /** `connector upload <section...>`: the nightly job. Sections run one after the other. */
 import { loadConfig } from '../config/loadConfig.js';
+import { Offboarding } from '../offboarding/offboarding.js';
+import { stateDirOf } from '../offboarding/stateDir.js';
 import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
@@ -65,7 +67,12 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     try {
       if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
-      await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), { ...runOptions(opts, signal), spool });
+      const testmode = opts.testmode || rt.section.common.test_run;
+      // retire_missing: the records of this run are kept in the section's state (src/offboarding/README.md).
+      const seenRecords = rt.section.common.retire_missing
+        ? await Offboarding.open({ section: rt.section, mappings: prepared.mappings, stateDir: stateDirOf(config), log: rt.log, testmode })
+        : undefined;
+      await syncSection({ ...prepared, stats }, prepared.source.read(prepared.request), { ...runOptions(opts, signal), spool, seenRecords });
       await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount });
     } catch (err) {
       stats.fatal ??= errorMessage(err);

@@ -2,6 +2,7 @@
  * Settings every source section accepts (the original's CommonSettings). The core handles them;
  * sources never see them except through the context (TLS options, an HTTP client).
  */
+import { offboardingSettings } from './offboardingSettings.js';
 import { setting } from './settings.js';
 
 export const SECRET_BACKENDS = ['keyring', 'vault', 'cyberark', 'env', 'file'] as const;
@@ -98,6 +99,8 @@ export const commonSettings = {
   recordfilter: setting.string({ description: 'JavaScript function body; records for which it returns a falsy value are not sent.' }),
   ...converterOutcomeSettings(),
   test_run: setting.bool({ description: 'Run this section as if --testmode was given.' }),
+  // Records that disappear at the source (src/offboarding/README.md).
+  ...offboardingSettings,
   // Accepted so that configs written for the original load without warnings; the original ignores them too.
   only_if_filled: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),
   dont_overwrite: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),

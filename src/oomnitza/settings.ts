@@ -39,6 +39,11 @@ export const oomnitzaSettings = {
     description: 'Folder for the dead-letter spool (batches Oomnitza did not accept, for `connector replay`) and the per-section lock files. Relative to this file; empty means "spool" next to it.',
     example: 'spool',
   }),
+  // Offboarding (retire_missing on a section) keeps, per section, which records the source returned and when.
+  state_dir: setting.string({
+    description: 'Folder of the per-section offboarding state (which records each section pushed, and when each was last seen; see retire_missing). Relative to this file; empty means "state" next to it.',
+    example: 'state',
+  }),
   vault_backend: commonSettings.vault_backend,
   vault_keys: commonSettings.vault_keys,
   vault_alias: commonSettings.vault_alias,
