@@ -3,7 +3,6 @@
  * Reading peeks one line at a time (a merge needs the head of every input); writing waits for the disk.
  */
 import fs from 'node:fs';
-import { once } from 'node:events';
 import readline from 'node:readline';
 
 export class LineReader {
@@ -27,39 +26,37 @@ export class LineReader {
 export class LineWriter {
   private buf: string[] = [];
   private size = 0;
-  private constructor(private readonly handle: fs.promises.FileHandle, private readonly stream: fs.WriteStream) {}
+  private constructor(private readonly handle: fs.promises.FileHandle) {}
 
   static async create(file: string): Promise<LineWriter> {
-    const handle = await fs.promises.open(file, 'wx', 0o600);
-    const stream = handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 });
-    return new LineWriter(handle, stream);
+    return new LineWriter(await fs.promises.open(file, 'wx', 0o600));
   }
 
   async write(line: string): Promise<void> {
     this.buf.push(line);
     this.size += line.length + 1;
-    if (this.size >= 1 << 16) await this.flush();
+    if (this.size >= 1 << 18) await this.flush();
   }
 
+  /** Awaited writes of 256 KB: the disk sets the pace, nothing piles up in memory. */
   private async flush(): Promise<void> {
     if (!this.buf.length) return;
     const text = `${this.buf.join('\n')}\n`;
     this.buf = [];
     this.size = 0;
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    await this.handle.write(text, null, 'utf8');
   }
 
   /** Everything written, flushed to the disk (so that a rename after it never exposes a half-written file). */
   async close(): Promise<void> {
     await this.flush();
-    await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await this.handle.sync();
     await this.handle.close();
   }
 
   /** After a failure: close without caring about the content (the file is removed by the caller). */
   async abandon(): Promise<void> {
-    this.stream.destroy();
+    this.buf = [];
     await this.handle.close().catch(() => undefined);
   }
 }

@@ -30,9 +30,12 @@ export interface OffboardingOptions {
   chunk?: number;
 }
 
-/** The most one run may retire: retire_max of the records the previous run saw. */
+/**
+ * The most one run may retire: retire_max of the records the previous run saw. A percentage is rounded up, so that
+ * a small section (5% of 18) may still retire one record.
+ */
 export function retireLimit(max: RetireMax, previousSeen: number): number {
-  return 'count' in max ? max.count : Math.floor((previousSeen * max.percent) / 100);
+  return 'count' in max ? max.count : Math.ceil((previousSeen * max.percent) / 100 - 1e-9);
 }
 
 export class Offboarding implements SeenRecords {
