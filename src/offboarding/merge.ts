@@ -14,6 +14,11 @@ export interface MergeInput {
   out: StateWriter;
   /** A complete run raises the missing records' counts; any other run only records what it saw. */
   complete: boolean;
+  /**
+   * The section's scope changed (filter, mappings, source settings): misses counted under the old scope say nothing
+   * about the new one, so the counts of the records not retired start over.
+   */
+  resetCounts?: boolean;
   retireAfterRuns: number;
   /** Pending keys kept in memory (the most this run may retire); beyond it they are only counted. */
   keep: number;
@@ -67,6 +72,8 @@ export async function mergeState(input: MergeInput): Promise<MergeResult> {
     const retired = e.flag === 'r' || (e.flag === 'p' && applied);
     if (retired) {
       await out.write({ ...e, flag: 'r' });
+    } else if (input.resetCounts) {
+      await out.write({ ...e, missed: 0, flag: '-' });
     } else if (!complete) {
       await out.write(e);
     } else {

@@ -78,7 +78,7 @@ export class Offboarding implements SeenRecords {
     if (stats.fatal) return 'the section failed';
     if (stats.sourceFailed) return `${stats.sourceFailed} record(s) could not be read from the source`;
     if (stats.failed) return `${stats.failed} record(s) failed`;
-    if (this.previous.configHash !== this.hash) return "the section's filter, mappings or source settings changed since the last run; the next run compares with this one";
+    if (this.previous.configHash !== this.hash) return "the section's filter, mappings or source settings changed since the last run; the counts of missing records start over";
     return undefined;
   }
 
@@ -94,7 +94,7 @@ export class Offboarding implements SeenRecords {
       let out = await StateWriter.open(this.file);
       let result: MergeResult;
       try {
-        result = await this.merge(out, complete, limit);
+        result = await this.merge(out, complete, limit, this.previous !== undefined && this.previous.configHash !== this.hash);
       } catch (err) {
         await out.discard();
         if (!(err instanceof DamagedState)) throw err;
@@ -145,9 +145,9 @@ export class Offboarding implements SeenRecords {
   }
 
   /** A damaged previous state found while merging: the run starts the state over (retiring nothing). */
-  private async merge(out: StateWriter, complete: boolean, limit: number): Promise<MergeResult> {
+  private async merge(out: StateWriter, complete: boolean, limit: number, resetCounts = false): Promise<MergeResult> {
     const now = new Date().toISOString();
-    const input = { seen: this.seenKeys.sorted(), out, complete, retireAfterRuns: this.opts.section.common.retire_after_runs, keep: limit, now };
+    const input = { seen: this.seenKeys.sorted(), out, complete, resetCounts, retireAfterRuns: this.opts.section.common.retire_after_runs, keep: limit, now };
     return mergeState({ ...input, previous: this.previous && { file: this.file, trailer: this.previous } });
   }
 
