@@ -25,6 +25,7 @@ async function phase(dir: string, n: number, name: string): Promise<void> {
   const config = await loadConfig(path.join(dir, 'config.ini'), { sections: ['csv_assets'], requireEnabled: true });
   const section = config.sections[0];
   const ob = await Offboarding.open({ section, mappings: section.iniMappings, stateDir: path.join(dir, 'state'), log: getLogger('bench'), testmode: false });
+  const baseMb = process.memoryUsage().rss / 1024 / 1024;
   const started = process.hrtime.bigint();
   const skip = name === 'build' ? 0 : MISSING;
   for (let i = 0; i < n; i++) {
@@ -38,7 +39,7 @@ async function phase(dir: string, n: number, name: string): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const size = fs.statSync(ob.file).size;
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ phase: name, seconds, rssMb, stateMb: size / 1e6, retired: stats.retired, held: stats.held, pushed }) + '\n');
+  process.stdout.write(JSON.stringify({ phase: name, seconds, baseMb, rssMb, stateMb: size / 1e6, retired: stats.retired, held: stats.held, pushed }) + '\n');
 }
 
 async function main(): Promise<void> {
@@ -53,8 +54,8 @@ async function main(): Promise<void> {
   try {
     for (const name of ['build', 'merge', 'retire']) {
       const out = execFileSync(process.execPath, [self, '--phase', dir, String(n), name], { encoding: 'utf8' });
-      const r = JSON.parse(out.trim().split('\n').pop()!) as { phase: string; seconds: number; rssMb: number; stateMb: number; retired: number; held: number };
-      console.log(`${r.phase.padEnd(7)} ${n.toLocaleString('en')} records: ${r.seconds.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, state ${r.stateMb.toFixed(0)} MB, retired ${r.retired}, held ${r.held}`);
+      const r = JSON.parse(out.trim().split('\n').pop()!) as { phase: string; seconds: number; baseMb: number; rssMb: number; stateMb: number; retired: number; held: number };
+      console.log(`${r.phase.padEnd(7)} ${n.toLocaleString('en')} records: ${r.seconds.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB (${r.baseMb.toFixed(0)} MB before the first record), state ${r.stateMb.toFixed(0)} MB, retired ${r.retired}, held ${r.held}`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
