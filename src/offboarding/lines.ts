@@ -3,22 +3,52 @@
  * Reading peeks one line at a time (a merge needs the head of every input); writing waits for the disk.
  */
 import fs from 'node:fs';
-import readline from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 
 export class LineReader {
-  private readonly it: AsyncIterator<string>;
-  private readonly stream: fs.ReadStream;
-  constructor(file: string) {
-    this.stream = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    this.it = readline.createInterface({ input: this.stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
-  }
+  private handle?: Promise<fs.promises.FileHandle>;
+  private lines: string[] = [];
+  private at = 0;
+  private rest = '';
+  private done = false;
+  private readonly decoder = new StringDecoder('utf8');
+  /** 128 KB: a merge reads one per chunk of 100,000 keys at once, so this is what its memory grows by per chunk. */
+  private readonly buf = Buffer.alloc(1 << 17);
+
+  constructor(private readonly file: string) {}
+
+  /** The next line (without its newline); undefined at the end. A final line without a newline is returned too. */
   async next(): Promise<string | undefined> {
-    const r = await this.it.next();
-    return r.done ? undefined : r.value;
+    while (this.at >= this.lines.length) {
+      if (this.done) return undefined;
+      await this.fill();
+    }
+    return this.lines[this.at++];
   }
+
+  /** Reads 128 KB and splits it into lines: one await per block, not per line. */
+  private async fill(): Promise<void> {
+    this.handle ??= fs.promises.open(this.file, 'r');
+    const h = await this.handle;
+    const { bytesRead } = await h.read(this.buf, 0, this.buf.length, null);
+    let text = this.rest + (bytesRead ? this.decoder.write(this.buf.subarray(0, bytesRead)) : this.decoder.end());
+    if (bytesRead === 0) {
+      this.done = true;
+      this.lines = text === '' ? [] : [text.replace(/\r$/, '')];
+      this.rest = '';
+    } else {
+      const cut = text.lastIndexOf('\n');
+      this.rest = cut < 0 ? text : text.slice(cut + 1);
+      text = cut < 0 ? '' : text.slice(0, cut);
+      this.lines = cut < 0 ? [] : text.split('\n');
+    }
+    this.at = 0;
+  }
+
   close(): void {
-    void this.it.return?.();
-    this.stream.destroy();
+    this.done = true;
+    this.lines = [];
+    void this.handle?.then((h) => h.close()).catch(() => undefined);
   }
 }
 

@@ -47,7 +47,8 @@ export async function mergeState(input: MergeInput): Promise<MergeResult> {
   const nextSeen = async (): Promise<string | undefined> => (await seenIt.next()).value as string | undefined;
   const pending = async (e: Entry) => {
     result.pending++;
-    if (result.pendingKeys.length < keep) result.pendingKeys.push(e.key);
+    // A copy: the key read from the file is a slice of a 128 KB block, which a kept slice would keep alive whole.
+    if (result.pendingKeys.length < keep) result.pendingKeys.push(Buffer.from(e.key, 'utf8').toString('utf8'));
     await out.write(e);
   };
 
