@@ -137,8 +137,12 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--ini <file>', 'config file to use', './config.ini')
     .option('--logging-config <file>', 'logging config file to use', './logging.json')
     .action((section: string, _o, cmd: Command) => {
-      const o = cmd.opts<{ ini: string; loggingConfig: string; confirm: number }>();
-      configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
+      // The program declares --ini and --logging-config too and takes them wherever they appear: read either.
+      const given = (name: string) => [cmd, cmd.parent].find((c) => c?.getOptionValueSource(name) === 'cli')?.opts<Record<string, string>>()[name];
+      const o = { ...cmd.opts<{ ini: string; loggingConfig: string; confirm: number }>() };
+      o.ini = given('ini') ?? o.ini;
+      o.loggingConfig = given('loggingConfig') ?? o.loggingConfig;
+      configureLogging(o.loggingConfig, given('loggingConfig') !== undefined);
       run(retire(section, { ini: o.ini, confirm: o.confirm, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
     });
 

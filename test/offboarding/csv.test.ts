@@ -9,7 +9,8 @@ import path from 'node:path';
 import { retire } from '../../src/cli/retire.js';
 import { readEntries, readTrailer } from '../../src/offboarding/stateFile.js';
 import { startFakeOomnitza, type FakeOomnitza } from '../support/fakeOomnitza.js';
-import { tempDir } from '../helpers/runCli.js';
+import os from 'node:os';
+import { runCli, tempDir } from '../helpers/runCli.js';
 import { run } from './helpers.js';
 
 let oom: FakeOomnitza;
@@ -196,4 +197,14 @@ test('retire_mapping that is not a JSON object of fields, or retire_missing with
   await expect(run(oom, ini, 'csv_assets')).rejects.toThrow(/retire_mapping: STATUS: a retired record has no source values/);
   config('retire_max = lots\n');
   await expect(run(oom, ini, 'csv_assets')).rejects.toThrow(/config\.ini:\d+: \[csv_assets\] retire_max: "lots" is neither a count/);
+});
+
+test('the `connector retire` command: --ini is honoured; nothing held is exit 1 and says so; --confirm is required', async () => {
+  const { dir } = setup();
+  const res = await runCli(['retire', 'csv_assets', '--ini', path.join(dir, 'config.ini'), '--confirm', '3'], { cwd: os.tmpdir() });
+  expect(res.code).toBe(1);
+  expect(res.stderr).toMatch(/\[csv_assets\] no retirement is held \(no state in ".*csv_assets\.state"\)/);
+  const missing = await runCli(['retire', 'csv_assets', '--ini', path.join(dir, 'config.ini')], { cwd: os.tmpdir() });
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/--confirm/);
 });
