@@ -11,6 +11,7 @@ import { check } from './check.js';
 import { addCommonOptions, logFormatOption, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
 import { replay } from './replay.js';
+import { retire } from './retire.js';
 import { upload } from './upload.js';
 
 const EXIT_CONFIG = 2;
@@ -134,6 +135,26 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       setLogFormat(o.logFormat);
       configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
       run(replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
+    });
+
+  program
+    .command('retire')
+    .description('apply a retirement that retire_max held back (the upload summary gives the count to confirm)')
+    .argument('<section>', 'INI section name')
+    .requiredOption('--confirm <n>', 'the number of held records, as the summary printed it', (raw) => {
+      if (!/^\d+$/.test(raw.trim())) throw new InvalidArgumentError('must be a whole number');
+      return Number(raw);
+    })
+    .option('--ini <file>', 'config file to use', './config.ini')
+    .option('--logging-config <file>', 'logging config file to use', './logging.json')
+    .action((section: string, _o, cmd: Command) => {
+      // The program declares --ini and --logging-config too and takes them wherever they appear: read either.
+      const given = (name: string) => [cmd, cmd.parent].find((c) => c?.getOptionValueSource(name) === 'cli')?.opts<Record<string, string>>()[name];
+      const o = { ...cmd.opts<{ ini: string; loggingConfig: string; confirm: number }>() };
+      o.ini = given('ini') ?? o.ini;
+      o.loggingConfig = given('loggingConfig') ?? o.loggingConfig;
+      configureLogging(o.loggingConfig, given('loggingConfig') !== undefined);
+      run(retire(section, { ini: o.ini, confirm: o.confirm, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
     });
 
   program

@@ -1,5 +1,6 @@
 /** `connector upload <section...>`: the nightly job. Sections run one after the other. */
 import { loadConfig } from '../config/loadConfig.js';
+import { Offboarding } from '../offboarding/offboarding.js';
 import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
@@ -71,6 +72,7 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
       if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
       const { request } = prepared;
+      const testmode = opts.testmode || rt.section.common.test_run;
       const incremental = await openIncremental(rt.section, stateDirOf(config),
         fingerprintOf(rt.section, prepared.mappings, request.fields, request.allFields), rt.log);
       if (incremental) {
@@ -78,10 +80,14 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
         stats.incremental = !incremental.full;
         rt.log.info(`reading: ${incremental.note}`);
       }
+      // retire_missing: the records of this run are kept in the section's state (src/offboarding/README.md).
+      const seenRecords = rt.section.common.retire_missing
+        ? await Offboarding.open({ section: rt.section, mappings: prepared.mappings, stateDir: stateDirOf(config), log: rt.log, testmode })
+        : undefined;
       const read = prepared.source.read(incremental ? { ...request, incremental: incremental.read } : request);
       untrack = progress.track(stats);
-      await syncSection({ ...prepared, stats }, read, { ...runOptions(opts, signal), spool });
-      await completeRun(prepared.source, stats, { testmode: opts.testmode || rt.section.common.test_run, recordCount: opts.recordCount }, incremental, rt.log);
+      await syncSection({ ...prepared, stats }, read, { ...runOptions(opts, signal), spool, seenRecords });
+      await completeRun(prepared.source, stats, { testmode, recordCount: opts.recordCount }, incremental, rt.log);
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {

@@ -2,6 +2,7 @@
  * Settings every source section accepts (the original's CommonSettings). The core handles them;
  * sources never see them except through the context (TLS options, an HTTP client).
  */
+import { offboardingSettings } from './offboardingSettings.js';
 import { setting } from './settings.js';
 
 export const SECRET_BACKENDS = ['keyring', 'vault', 'cyberark', 'env', 'file'] as const;
@@ -131,6 +132,8 @@ export const commonSettings = {
   ...converterOutcomeSettings(),
   test_run: setting.bool({ description: 'Run this section as if --testmode was given.' }),
   ...incrementalSettings(),
+  // Records that disappear at the source (src/offboarding/README.md).
+  ...offboardingSettings,
   // Accepted so that configs written for the original load without warnings; the original ignores them too.
   only_if_filled: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),
   dont_overwrite: setting.string({ description: 'Accepted for compatibility; has no effect (as in the original).' }),

@@ -238,6 +238,12 @@ async function readSection(
   if (c.insert_only && c.update_only) {
     errors.push(new ConfigError({ file, line: section.entries.get('update_only')?.line, section: section.name, key: 'update_only' }, 'insert_only and update_only cannot both be True'));
   }
+  if (common.errors.length === 0 && c.retire_missing) {
+    const at = (key: string) => ({ file, line: section.entries.get(key)?.line ?? section.entries.get('retire_missing')?.line, section: section.name, key });
+    if (c.sync_field.length === 0) errors.push(new ConfigError(at('sync_field'), 'retire_missing needs sync_field: a retired record is found in Oomnitza by its sync_field values'));
+    if (Object.keys(c.retire_mapping).length === 0) errors.push(new ConfigError(at('retire_mapping'), 'retire_missing needs retire_mapping, the fields a retired record gets, e.g. {"STATUS": "Retired"}'));
+    if (c.insert_only) errors.push(new ConfigError(at('insert_only'), 'retire_missing cannot be used with insert_only: retiring updates existing records'));
+  }
 
   // Null prototypes: field names, converter specs and setting names are the admin's text ("constructor" included).
   const iniMappings: FieldMappings = Object.create(null);

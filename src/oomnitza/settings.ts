@@ -39,9 +39,9 @@ export const oomnitzaSettings = {
     description: 'Folder for the dead-letter spool (batches Oomnitza did not accept, for `connector replay`) and the per-section lock files. Relative to this file; empty means "spool" next to it.',
     example: 'spool',
   }),
-  // Watermarks of incremental sections (sync_mode = incremental) and other state kept between runs.
+  // State kept between runs: watermarks of incremental sections, and which records each retire_missing section pushed.
   state_dir: setting.string({
-    description: 'Folder for the state kept between runs (the watermarks of sections with sync_mode = incremental). Relative to this file; empty means "state" next to it.',
+    description: 'Folder for the state kept between runs (the watermarks of sections with sync_mode = incremental, and the records each section with retire_missing pushed and when each was last seen). Relative to this file; empty means "state" next to it.',
     example: 'state',
   }),
   vault_backend: commonSettings.vault_backend,

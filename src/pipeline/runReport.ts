@@ -33,6 +33,8 @@ export function sectionReport(s: SectionStats) {
     notSent: s.notSent,
     sourceFailed: s.sourceFailed,
     converterErrors: s.converterErrors,
+    // Offboarding (src/offboarding/README.md): only present when something was retired, held or came back.
+    ...(s.retired || s.held || s.returned || s.retireNote ? { retired: s.retired, held: s.held, returned: s.returned, retireNote: s.retireNote ?? null } : {}),
     seconds: Math.round(s.seconds * 1000) / 1000,
     recordsPerSecond: s.seconds > 0 ? Math.round(s.pulled / s.seconds) : 0,
     stoppedEarly: s.canceled,

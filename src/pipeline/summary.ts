@@ -48,6 +48,12 @@ export class SectionStats {
   notSent = 0;
   /** Of `failed`: records written to the dead-letter spool (`connector replay` sends them again). */
   spooled = 0;
+  /** Offboarding (src/offboarding/README.md): records retired (in testmode: that would be), held by retire_max, come back. */
+  retired = 0;
+  held = 0;
+  returned = 0;
+  /** Offboarding: why this run retired nothing although retire_missing is on (a partial run, the first run, ...). */
+  retireNote?: string;
   /** Failed records per error class of their delivery (the failures before any push are not classed). */
   readonly failedByClass: Partial<Record<ErrorClass, number>> = {};
   readonly failures: Problem[] = [];
@@ -106,6 +112,9 @@ export class SectionStats {
       `${verb} ${this.pushed}, failed ${this.failed}, ` +
       (this.spooled ? `spooled ${this.spooled} (connector replay sends them), ` : '') +
       (this.converterErrors ? `converter errors ${this.converterErrors}, ` : '') +
+      (this.retired ? `${testmode ? 'would retire' : 'retired'} ${this.retired}, ` : '') +
+      (this.held ? `held ${this.held} (not retired), ` : '') +
+      (this.returned ? `returned ${this.returned}, ` : '') +
       `${s.toFixed(1)} s, ${rate} records/s` +
       (this.readNote ? ` [${escapeForLog(this.readNote, MAX_REASON)}]` : '') +
       (this.canceled ? ` (stopped early${this.stoppedBecause ? `: ${escapeForLog(this.stoppedBecause, MAX_REASON)}` : ''})` : '') +
@@ -127,6 +136,7 @@ export class SectionStats {
     list('failed', this.failed, this.failures, 'failed record(s)');
     list('skipped', this.skipped, this.skips, 'skipped record(s)');
     list('converter error', this.converterErrors, this.converterProblems, 'converter error(s)');
+    if (this.retireNote) out.push(`  offboarding: ${escapeForLog(this.retireNote, MAX_REASON)}`);
     return out;
   }
 }

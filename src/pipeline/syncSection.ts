@@ -16,6 +16,7 @@ import type { DeadLetterSpool } from '../spool/deadLetterSpool.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import type { PreparedSection } from './prepareSection.js';
 import { batchName, recordName, refOf, type NumberedPayload } from './recordName.js';
+import type { SeenRecords } from './seenRecords.js';
 import { SectionStats } from './summary.js';
 import { Transformer, type Outcome } from './transform.js';
 
@@ -39,6 +40,8 @@ export interface RunOptions {
   cancelCheckMs?: number;
   /** Where undelivered batches are kept for `connector replay` (not in testmode: nothing is sent there). */
   spool?: DeadLetterSpool;
+  /** Told every record the source returned, and called before finalize (offboarding: src/offboarding/README.md). */
+  seenRecords?: SeenRecords;
 }
 
 /**
@@ -242,6 +245,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   const handleOutcomes = async (outcomes: Outcome[], chunk: RawRecord[], firstIndex: number) => {
     outcomes.forEach((o, i) => {
       const ref = refOf(chunk[i], firstIndex + i);
+      if (o.kind !== 'filtered') opts.seenRecords?.seen(o.payload);
       if (o.kind === 'filtered') stats.filtered++;
       else if (o.kind === 'skipped') stats.skip(recordName(o.payload, syncFields, ref), o.reason);
       else if (o.kind === 'failed') stats.fail(recordName(o.payload, syncFields, ref), o.reason);
@@ -339,6 +343,34 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     countNotSent(unaccounted);
   }
 
+  if (opts.seenRecords) {
+    try {
+      await opts.seenRecords.end({
+        stats, testmode, recordCount: opts.recordCount,
+        notSending: notSending() ?? (abortPushes.signal.aborted ? errorMessage(abortPushes.signal.reason) : undefined),
+        pushUpdateOnly: async (records, names) => {
+          const payload: BulkPayload = { ...payloadFor([]), records, insert_only: false, update_only: true };
+          if (testmode) {
+            opts.print(redactor.redact(JSON.stringify(payload, null, 2)));
+            return true;
+          }
+          try {
+            await run.oomnitza!.pushBulk(payload, abortPushes.signal);
+            return true;
+          } catch (err) {
+            if (opts.spool) {
+              await opts.spool.append({ section: section.name, portion, cause: errorMessage(err), errorClass: errorClass(err), connector_name: payload.connector_name,
+                data_type: payload.data_type, sync_field: syncFields, insert_only: false, update_only: true, names, records }).then(() => (stats.spooled += records.length), () => undefined);
+            }
+            stats.fail(names.length > 1 ? `${names.length} retired records from ${names[0]} to ${names[names.length - 1]}` : names[0], errorMessage(err), records.length, errorClass(err));
+            return false;
+          }
+        },
+      });
+    } catch (err) {
+      stats.fatal ??= `offboarding failed: ${errorMessage(err)}`;
+    }
+  }
   if (!testmode && run.oomnitza && !stopReason) {
     if (abortPushes.signal.aborted) {
       stats.fatal ??= `portion ${portion} was not finalized: ${errorMessage(abortPushes.signal.reason)}`;
