@@ -2,16 +2,18 @@
  * `connector`: entry point. Exit codes (README): 0 every record pushed; 1 the run finished but some records
  * or sections failed; 2 configuration or usage error (nothing was pulled or pushed); 70 an internal bug.
  */
+// First: it tunes the heap before the rest of the program allocates.
+import './heapTuning.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { writeExampleIni } from '../config/generateIni.js';
 import { ConnectorError, isConfigError } from '../errors.js';
-import { configureLogging, flushLogs, getLogger, redactor } from '../logging.js';
 import { VERSION } from '../version.js';
-import { check } from './check.js';
 import { addCommonOptions, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
-import { replay } from './replay.js';
-import { upload } from './upload.js';
+
+// Each command loads what it runs when it runs: `connector version` and `--help` need none of it, and an upload
+// never loads the server, the template engine or the sources' heavy clients (bench/startup.ts measures this).
+let loggingLoaded = false;
+const logging = () => ((loggingLoaded = true), import('../logging.js'));
 
 const EXIT_CONFIG = 2;
 const EXIT_BUG = 70;
@@ -24,7 +26,8 @@ function stopSignal(what = 'finishing batches in flight, then stopping'): AbortS
   const controller = new AbortController();
   const onSignal = (name: string) => {
     if (controller.signal.aborted) process.exit(130);
-    getLogger('connector').warn(`${name} received: ${what} (press again to quit now)`);
+    // Loaded by every command that installs this handler (prepare() ran first), so the warning is not delayed.
+    void logging().then(({ getLogger }) => getLogger('connector').warn(`${name} received: ${what} (press again to quit now)`));
     controller.abort(new ConnectorError(name));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
@@ -51,7 +54,8 @@ function positiveWhole(raw: string): number {
   return n;
 }
 
-function prepare(opts: CommonOptions): void {
+async function prepare(opts: CommonOptions): Promise<void> {
+  const { configureLogging } = await logging();
   configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
 }
 
@@ -68,8 +72,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--report <file>', 'write the outcome of the run as JSON (counts, error classes, spooled records, exit code) for schedulers')
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
-      prepare(opts);
-      run(upload(sections, opts, stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping')));
+      const signal = stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping');
+      run(prepare(opts).then(() => import('./upload.js')).then(({ upload }) => upload(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('test'))
@@ -77,8 +81,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .argument('<sections...>', 'INI section names')
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
-      prepare(opts);
-      run(check(sections, opts, stopSignal()));
+      const signal = stopSignal();
+      run(prepare(opts).then(() => import('./check.js')).then(({ check }) => check(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('serve'))
@@ -107,9 +111,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
         fetchAttempts: o.fetchRetries + 1,
         fetchRetryDelayMs: o.fetchRetryDelay * 1000,
       };
-      prepare(opts);
-      // Loaded on demand: upload runs from cron never need the server code.
-      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning }, stopSignal())));
+      const signal = stopSignal();
+      run(prepare(opts).then(() => import('../server/serve.js')).then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning }, signal)));
     });
 
   program
@@ -121,8 +124,11 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--list', 'list what is spooled and why; send nothing', false)
     .action((sections: string[], _o, cmd: Command) => {
       const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean }>();
-      configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
-      run(replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
+      const signal = stopSignal('stopping after the batch in flight');
+      run(logging()
+        .then(({ configureLogging }) => configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli'))
+        .then(() => import('./replay.js'))
+        .then(({ replay }) => replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
     });
 
   program
@@ -131,7 +137,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--ini <file>', 'file to write', './config.ini')
     .action((_o, cmd: Command) => {
       const file = String(cmd.optsWithGlobals().ini);
-      run(writeExampleIni(file).then(() => (process.stderr.write(`${file} has been generated.\n`), 0)));
+      run(import('../config/generateIni.js').then(({ writeExampleIni }) => writeExampleIni(file)).then(() => (process.stderr.write(`${file} has been generated.\n`), 0)));
     });
 
   addRenderCommand(program, run);
@@ -170,7 +176,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv)
-  .catch((err: unknown) => {
+  .catch(async (err: unknown) => {
+    const { redactor } = await logging();
     if (isConfigError(err)) {
       process.stderr.write(`connector: configuration error: ${redactor.redact((err as Error).message)}\n`);
       return EXIT_CONFIG;
@@ -187,5 +194,5 @@ main(process.argv)
     process.exitCode = code;
     // Lingering keep-alive sockets or workers must not keep a cron job alive.
     setTimeout(() => process.exit(code), 2000).unref();
-    await flushLogs();
+    if (loggingLoaded) await (await logging()).flushLogs();
   });
