@@ -5,6 +5,8 @@
  * then the transform stage alone (built-in converters only; with the sandboxed converter and filter).
  *
  *   npm run build && node dist/bench/pipeline.js [rows=100000] [--big]   (--big adds a 1,000,000-row run)
+ *   node dist/bench/pipeline.js 100000 --case 0:8 --case 20:8 --repeat 2 --no-transform   (only these latency:workers cases)
+ *   --trace-memory: the CLI samples process.memoryUsage() of its main thread and of the sandbox worker (bench/memoryTrace.ts)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,10 +15,14 @@ import { getLogger } from '../src/logging.js';
 import { Transformer } from '../src/pipeline/transform.js';
 import { createSandbox } from '../src/sandbox/sandbox.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+import { summariseTrace } from './memoryTrace.js';
 import { runConnector } from './runConnector.js';
 
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100_000);
 const big = process.argv.includes('--big');
+const cases = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--case' ? [a.split(':').map(Number) as [number, number]] : []));
+const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1] ?? 1) || 1;
+const traceMemory = process.argv.includes('--trace-memory');
 const BATCH = 100;
 
 function writeCsv(file: string, n: number): void {
@@ -60,18 +66,22 @@ status_label:
 }
 
 async function runCli(dir: string, workers: number): Promise<{ seconds: number; runSeconds: number; peakMb: number; code: number }> {
-  const r = await runConnector(['upload', 'csv_assets', '--ini', 'config.ini', '--workers', String(workers)], dir);
+  const r = await runConnector(['upload', 'csv_assets', '--ini', 'config.ini', '--workers', String(workers)], dir, traceMemory ? { trace: path.join(dir, 'memory.txt') } : {});
+  if (traceMemory) {
+    process.stdout.write(summariseTrace(fs.readFileSync(path.join(dir, 'memory.txt'), 'utf8')));
+    fs.rmSync(path.join(dir, 'memory.txt'));
+  }
   if (r.code !== 0) process.stderr.write(r.stderr);
   // The run's own duration from its summary line (reading to finalize), without Node's start-up.
   const runSeconds = Number(/failed \d+, ([\d.]+) s,/.exec(r.stderr)?.[1] ?? NaN);
   return { ...r, runSeconds };
 }
 
-async function endToEnd(n: number, latencies: number[], workerCounts: number[]): Promise<void> {
+async function endToEnd(n: number, runs: Array<[number, number]>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connector-bench-'));
   writeCsv(path.join(dir, 'data.csv'), n);
-  for (const latency of latencies) {
-    for (const workers of workerCounts) {
+  for (let round = 0; round < repeat; round++) {
+    for (const [latency, workers] of runs) {
       const oom = await startFakeOomnitza({ bulkLatencyMs: latency, countOnly: true });
       fs.writeFileSync(path.join(dir, 'config.ini'), config(oom.url, oom.token));
       const r = await runCli(dir, workers);
@@ -83,7 +93,8 @@ async function endToEnd(n: number, latencies: number[], workerCounts: number[]):
       console.log(
         `e2e rows=${n} latency=${latency}ms workers=${workers}: ${rate} records/s wall clock incl. Node start-up; ` +
           `${pushRate} pushed records/s over the run (pulled ${n}, pushed ${pushed}, exit ${r.code})` +
-          `${ideal ? `; ideal ${ideal}/s, ${Math.round((100 * pushRate) / ideal)}% of it` : ''}; peak RSS ${r.peakMb.toFixed(0)} MB`,
+          `${ideal ? `; ideal ${ideal}/s, ${Math.round((100 * pushRate) / ideal)}% of it` : ''}; peak RSS ${r.peakMb.toFixed(0)} MB; ` +
+          `load ${os.loadavg()[0].toFixed(2)}`,
       );
     }
   }
@@ -126,6 +137,6 @@ async function transformOnly(n: number): Promise<void> {
   await sandbox.close();
 }
 
-await transformOnly(rows);
-await endToEnd(rows, [0, 20], [2, 8]);
-if (big) await endToEnd(1_000_000, [0], [8]);
+if (!process.argv.includes('--no-transform')) await transformOnly(rows);
+await endToEnd(rows, cases.length ? cases : [[0, 2], [0, 8], [20, 2], [20, 8]]);
+if (big) await endToEnd(1_000_000, cases.length ? cases : [[0, 8]]);

@@ -14,13 +14,20 @@ export interface MeasuredRun {
   stderr: string;
 }
 
-export function runConnector(args: string[], cwd: string): Promise<MeasuredRun> {
+export interface RunConnectorOptions {
+  /** Preload bench/memoryTrace.js in the CLI: it appends memory samples of the main thread and workers to this file. */
+  trace?: string;
+  env?: Record<string, string>;
+}
+
+export function runConnector(args: string[], cwd: string, opts: RunConnectorOptions = {}): Promise<MeasuredRun> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(root, 'bin/connector'), ...args], {
+    const preload = opts.trace ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : [];
+    const child = spawn(process.execPath, [...preload, path.join(root, 'bin/connector'), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1' },
+      env: { ...process.env, NO_PROXY: '127.0.0.1', ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
     });
     let peakKb = 0;
     let stderr = '';

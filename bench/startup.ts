@@ -22,6 +22,7 @@ api_token = not-used-in-testmode
 enable = True
 filename = data.csv
 sync_field = SERIAL_NUMBER
+use_server_map = False
 mapping.SERIAL_NUMBER = {"source": "serial", "required": true}
 mapping.NAME = name
 mapping.STATUS = {"source": "status", "converter": "status_label"}
@@ -47,8 +48,8 @@ function stats(ms: number[]): string {
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connector-startup-'));
 fs.writeFileSync(path.join(dir, 'config.ini'), CONFIG);
-fs.writeFileSync(path.join(dir, 'data.csv'), 'serial,name,status\n' + Array.from({ length: 5 }, (_, i) => `SN${i},host-${i},${i ? 'active' : 'retired'}\n`).join(''));
-// (the upload's config needs no server: --testmode sends nothing and use_server_map is off by default for CSV?)
+fs.writeFileSync(path.join(dir, 'data.csv'), `serial,name,status\n${Array.from({ length: 5 }, (_, i) => `SN${i},host-${i},${i ? 'active' : 'retired'}\n`).join('')}`);
+// No server is needed: --testmode sends nothing, and without use_server_map nothing is asked of Oomnitza.
 const cases: Array<[string, string[]]> = [
   ['connector version', ['version']],
   ['connector --help', ['--help']],

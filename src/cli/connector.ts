@@ -2,17 +2,17 @@
  * `connector`: entry point. Exit codes (README): 0 every record pushed; 1 the run finished but some records
  * or sections failed; 2 configuration or usage error (nothing was pulled or pushed); 70 an internal bug.
  */
+// First: it tunes the heap before the rest of the program allocates.
+import './heapTuning.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { writeExampleIni } from '../config/generateIni.js';
 import { ConnectorError, isConfigError } from '../errors.js';
 import { configureLogging, flushLogs, getLogger, plainLine, redactor, setLogFormat, type LogFormat } from '../logging.js';
 import { VERSION } from '../version.js';
-import { check } from './check.js';
 import { addCommonOptions, logFormatOption, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
-import { replay } from './replay.js';
-import { retire } from './retire.js';
-import { upload } from './upload.js';
+
+// Each command loads what it runs when it runs: `connector version` and `--help` need none of it, and an upload
+// never loads the server or the template engine (bench/startup.ts measures this).
 
 const EXIT_CONFIG = 2;
 const EXIT_BUG = 70;
@@ -58,6 +58,14 @@ function positiveWhole(raw: string): number {
   return n;
 }
 
+/**
+ * An option the user typed, on the command or before it: the program declares --ini and --logging-config too and
+ * commander gives a value to whichever sees it first (`connector --ini x replay` and `connector replay --ini x`).
+ */
+function givenOption(cmd: Command, name: string): string | undefined {
+  return [cmd, cmd.parent].find((c) => c?.getOptionValueSource(name) === 'cli')?.opts<Record<string, string>>()[name];
+}
+
 function prepare(opts: CommonOptions): void {
   setLogFormat(opts.logFormat ?? 'text');
   configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
@@ -77,7 +85,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       prepare(opts);
-      run(upload(sections, opts, stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping')));
+      const signal = stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping');
+      run(import('./upload.js').then(({ upload }) => upload(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('test'))
@@ -86,7 +95,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       prepare(opts);
-      run(check(sections, opts, stopSignal()));
+      const signal = stopSignal();
+      run(import('./check.js').then(({ check }) => check(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('serve'))
@@ -131,10 +141,13 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--list', 'list what is spooled and why; send nothing', false)
     .addOption(logFormatOption())
     .action((sections: string[], _o, cmd: Command) => {
-      const o = cmd.opts<{ ini: string; loggingConfig: string; list: boolean; logFormat: LogFormat }>();
+      const o = { ...cmd.opts<{ ini: string; loggingConfig: string; list: boolean; logFormat: LogFormat }>() };
+      o.ini = givenOption(cmd, 'ini') ?? o.ini;
+      o.loggingConfig = givenOption(cmd, 'loggingConfig') ?? o.loggingConfig;
       setLogFormat(o.logFormat);
-      configureLogging(o.loggingConfig, cmd.getOptionValueSource('loggingConfig') === 'cli');
-      run(replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
+      configureLogging(o.loggingConfig, givenOption(cmd, 'loggingConfig') !== undefined);
+      const signal = stopSignal('stopping after the batch in flight');
+      run(import('./replay.js').then(({ replay }) => replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
     });
 
   program
@@ -148,13 +161,12 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--ini <file>', 'config file to use', './config.ini')
     .option('--logging-config <file>', 'logging config file to use', './logging.json')
     .action((section: string, _o, cmd: Command) => {
-      // The program declares --ini and --logging-config too and takes them wherever they appear: read either.
-      const given = (name: string) => [cmd, cmd.parent].find((c) => c?.getOptionValueSource(name) === 'cli')?.opts<Record<string, string>>()[name];
       const o = { ...cmd.opts<{ ini: string; loggingConfig: string; confirm: number }>() };
-      o.ini = given('ini') ?? o.ini;
-      o.loggingConfig = given('loggingConfig') ?? o.loggingConfig;
-      configureLogging(o.loggingConfig, given('loggingConfig') !== undefined);
-      run(retire(section, { ini: o.ini, confirm: o.confirm, print: (t) => process.stdout.write(`${t}\n`) }, stopSignal('stopping after the batch in flight')));
+      o.ini = givenOption(cmd, 'ini') ?? o.ini;
+      o.loggingConfig = givenOption(cmd, 'loggingConfig') ?? o.loggingConfig;
+      configureLogging(o.loggingConfig, givenOption(cmd, 'loggingConfig') !== undefined);
+      const signal = stopSignal('stopping after the batch in flight');
+      run(import('./retire.js').then(({ retire }) => retire(section, { ini: o.ini, confirm: o.confirm, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
     });
 
   program
@@ -163,7 +175,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--ini <file>', 'file to write', './config.ini')
     .action((_o, cmd: Command) => {
       const file = String(cmd.optsWithGlobals().ini);
-      run(writeExampleIni(file).then(() => (process.stderr.write(`${file} has been generated.\n`), 0)));
+      run(import('../config/generateIni.js').then(({ writeExampleIni }) => writeExampleIni(file)).then(() => (process.stderr.write(`${file} has been generated.\n`), 0)));
     });
 
   addRenderCommand(program, run);

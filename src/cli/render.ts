@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createTemplateEngine } from '../managed/template/engine.js';
 import { TemplateRenderError, TemplateSyntaxError, type TemplateContext } from '../managed/template/types.js';
 
 const EXIT_FAILED = 1;
@@ -48,6 +47,8 @@ export async function renderCommand(
     }
     context = loaded;
   }
+  // Loaded here, not at the top: every other command of the CLI would pay for the engine's modules at start-up.
+  const { createTemplateEngine } = await import('../managed/template/engine.js');
   const engine = await createTemplateEngine();
   try {
     const value = await engine.render(template, context, opts.native ? 'native' : 'string');

@@ -5,6 +5,12 @@
  */
 import type { SandboxLimits, SnippetSource } from './types.js';
 
+/**
+ * The QuickJS build declares 256 initial pages (16 MB); a smaller memory fails to link. Here, not in quickjs.ts,
+ * so that the host checks limits without loading QuickJS itself (only the worker needs it).
+ */
+export const MIN_MEMORY_MB = 16;
+
 export interface WorkerInit {
   snippets: SnippetSource[];
   limits: SandboxLimits;

@@ -12,13 +12,12 @@ import { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC } from 'quick
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { quoteForLog } from '../logText.js';
 import { RUNNER_SOURCE } from './runnerSource.js';
-import type { OutputCaps } from './protocol.js';
+import { MIN_MEMORY_MB, type OutputCaps } from './protocol.js';
 import type { SandboxLimits, SnippetSource } from './types.js';
 
 const WASM_PAGE_BYTES = 64 * 1024;
 const PAGES_PER_MB = (1024 * 1024) / WASM_PAGE_BYTES;
-/** The QuickJS build declares 256 initial pages (16 MB); a smaller memory fails to link. */
-export const MIN_MEMORY_MB = 16;
+export { MIN_MEMORY_MB };
 const INITIAL_PAGES = MIN_MEMORY_MB * PAGES_PER_MB;
 /** Share of the capped memory QuickJS may allocate; the rest is static data, the C stack and malloc overhead. */
 const QUICKJS_HEAP_SHARE = 0.75;

@@ -6,7 +6,10 @@
  * On Linux the store is pinned to the Secret Service: the library otherwise falls back silently to the
  * kernel keyring, which lives in memory and loses every secret at reboot.
  */
-import { AsyncEntry, findCredentialsAsync, type EntryOptions } from '@napi-rs/keyring';
+// Loaded on first use (a native addon): a run whose secrets are elsewhere never loads it.
+import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
+
+const keyring = () => import('@napi-rs/keyring');
 import { SecretStoreError, type WritableSecretStore } from '../writable.js';
 
 const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
@@ -27,21 +30,21 @@ export class KeyringStore implements WritableSecretStore {
   }
 
   async get(alias: string, key: string): Promise<string | undefined> {
-    const value = await this.call('read', (signal) => entry(alias, key).getPassword(signal));
+    const value = await this.call('read', async (signal) => (await entry(alias, key)).getPassword(signal));
     return value ?? undefined;
   }
 
   async set(alias: string, key: string, value: string): Promise<void> {
-    await this.call('write', (signal) => entry(alias, key).setPassword(value, signal));
+    await this.call('write', async (signal) => (await entry(alias, key)).setPassword(value, signal));
   }
 
   async delete(alias: string, key: string): Promise<boolean> {
-    return this.call('delete', (signal) => entry(alias, key).deleteCredential(signal));
+    return this.call('delete', async (signal) => (await entry(alias, key)).deleteCredential(signal));
   }
 
   async listKeys(alias: string): Promise<string[]> {
     // findCredentials takes no store option; on Linux it searches the Secret Service only (measured).
-    const found = await this.call('list', (signal) => findCredentialsAsync(alias, null, signal));
+    const found = await this.call('list', async (signal) => (await keyring()).findCredentialsAsync(alias, null, signal));
     return [...new Set(found.map((c) => c.account))].sort();
   }
 
@@ -66,8 +69,8 @@ export class KeyringStore implements WritableSecretStore {
   }
 }
 
-function entry(alias: string, key: string): AsyncEntry {
-  return new AsyncEntry(alias, key, ENTRY_OPTIONS);
+async function entry(alias: string, key: string): Promise<AsyncEntry> {
+  return new (await keyring()).AsyncEntry(alias, key, ENTRY_OPTIONS);
 }
 
 function unavailableMessage(reason: string): string {

@@ -3,7 +3,7 @@
  * on. Every failure becomes one of the project's three error kinds with the setting to fix named.
  */
 import type { SecureContextOptions } from 'node:tls';
-import sql from 'mssql';
+import type sql from 'mssql';
 import { ConfigError, PermanentError, TransientError } from '../../errors.js';
 import { nodeTlsOptions } from '../../http/tls.js';
 import type { TlsSettings } from '../../http/types.js';

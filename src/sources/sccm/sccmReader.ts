@@ -3,7 +3,7 @@
  * side on two connections, both ordered by ResourceID, and are merged in one pass. Rows are pulled with
  * backpressure (mssql pause/resume), so memory stays flat whatever the number of computers.
  */
-import sql from 'mssql';
+import type sql from 'mssql';
 import { PermanentError } from '../../errors.js';
 import type { RawRecord } from '../types.js';
 import { COUNT_COMPUTERS_SQL, HARDWARE_SQL, SOFTWARE_SQL } from './queries.js';
