@@ -69,11 +69,11 @@ function incrementalSettings() {
       description: 'full reads every record (as the original); incremental reads only what changed since the last complete run, ' +
         'on sources whose API can filter by modification time (README "Incremental reads").',
     }),
-    full_sweep_every: setting.int({
-      default: 7,
-      min: 0,
-      max: 100_000,
-      description: 'With sync_mode = incremental: one run in this many reads everything (so deletions are seen); 1: every run, 0: never.',
+    full_sweep_every: setting.string({
+      default: '7',
+      check: (v) => void parseFullSweep(v),
+      description: 'With sync_mode = incremental: one run in this many reads everything (so deletions are seen); 1: every run, 0: never. ' +
+        'With a "d" (7d): a run reads everything when the last full read is at least that many days old.',
     }),
   };
 }
@@ -144,3 +144,12 @@ export const commonSettings = {
 
 /** Settings shown by generate-ini for every source (the rest are documented in README). */
 export const COMMON_IN_SAMPLE = ['enable'] as const;
+
+/** `full_sweep_every`: a number of runs (`7`), or of days since the last full read (`7d`, `7 days`). */
+export type FullSweep = { runs: number } | { days: number };
+
+export function parseFullSweep(raw: string): FullSweep {
+  const m = /^\s*(\d{1,6})\s*(d|days?)?\s*$/i.exec(raw);
+  if (!m) throw new Error(`"${raw}" is not a number of runs (7) or of days (7d)`);
+  return m[2] ? { days: Number(m[1]) } : { runs: Number(m[1]) };
+}

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { SectionConfig } from '../config/loadConfig.js';
+import { parseFullSweep } from '../config/commonSettings.js';
 import type { Logger } from '../logging.js';
 import type { FieldMappings } from '../records.js';
 import type { IncrementalRead } from '../sources/types.js';
@@ -93,13 +94,18 @@ export async function openIncremental(
     notOurs: 'does not hold the incremental state of a section; point state_dir at another folder, or delete the file to read everything again',
   });
   const saved = parseState((await file.read()) ?? '');
-  const every = section.common.full_sweep_every;
+  const sweep = parseFullSweep(section.common.full_sweep_every);
+  const every = 'runs' in sweep ? sweep.runs : 0;
+  const daysSinceFull = saved ? (now().getTime() - Date.parse(saved.lastFullRead)) / 86_400_000 : 0;
   let why: string | undefined;
   if (!saved) why = 'no watermark saved yet';
   else if (saved.source !== section.type) why = `the saved watermark is of another source ([${saved.source}])`;
   else if (saved.fingerprint !== fingerprint) why = 'the settings, mappings or filter changed since the watermark was saved';
   else if (!descriptor.valid(saved.watermark)) why = 'the saved watermark is not one this source wrote';
   else if (every > 0 && saved.incrementalRuns + 1 >= every) why = `full sweep: one run in ${every} reads everything (full_sweep_every)`;
+  else if ('days' in sweep && sweep.days > 0 && !(daysSinceFull < sweep.days)) {
+    why = `full sweep: the last full read is ${Math.floor(daysSinceFull)} day(s) old (full_sweep_every = ${sweep.days}d)`;
+  }
   const full = why !== undefined;
   const since = full ? undefined : saved!.watermark;
   const note = full ? `full read (${why})` : `incremental: changed since ${shortWatermark(since!)}`;

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SectionConfig } from '../../src/config/loadConfig.js';
+import { parseFullSweep } from '../../src/config/commonSettings.js';
 import { ConfigError } from '../../src/errors.js';
 import { readClock } from '../../src/http/incremental.js';
 import { fingerprintOf, incrementalStateFile, openIncremental } from '../../src/pipeline/incremental.js';
@@ -15,7 +16,7 @@ const section = (common: Record<string, unknown> = {}, name = 'okta.Staff'): Sec
   name, type: 'okta',
   plugin: { name: 'okta', settings: { url: { secret: false }, api_token: { secret: true } }, incremental: { watermark: 'a time', valid: (w: string) => w.startsWith('20') } },
   settings: { url: 'https://acme.okta.com', api_token: 'tok' },
-  common: { sync_mode: 'incremental', full_sweep_every: 3, ...common },
+  common: { sync_mode: 'incremental', full_sweep_every: '3', ...common },
 } as unknown as SectionConfig);
 const source = { check: async () => '', read: async function* () {} };
 
@@ -42,11 +43,31 @@ test('no state: full; then incremental runs until one in full_sweep_every is ful
 
 test('full_sweep_every = 1 reads everything every run, 0 never again after the first', async () => {
   const one = tempDir({});
-  expect([(await cycle(one, section({ full_sweep_every: 1 }))).full, (await cycle(one, section({ full_sweep_every: 1 }))).full]).toEqual([true, true]);
+  expect([(await cycle(one, section({ full_sweep_every: '1' }))).full, (await cycle(one, section({ full_sweep_every: '1' }))).full]).toEqual([true, true]);
   const never = tempDir({});
   const runs = [];
-  for (let i = 0; i < 5; i++) runs.push((await cycle(never, section({ full_sweep_every: 0 }))).full);
+  for (let i = 0; i < 5; i++) runs.push((await cycle(never, section({ full_sweep_every: '0' }))).full);
   expect(runs).toEqual([true, false, false, false, false]);
+});
+
+test('full_sweep_every = 7d: a full read once the last full read is 7 days old, whatever the number of runs', async () => {
+  const dir = tempDir({});
+  const weekly = section({ full_sweep_every: '7d' });
+  const at = (day: number) => () => new Date(Date.UTC(2026, 11, day, 2, 0));
+  const run = async (day: number) => {
+    const inc = (await openIncremental(weekly, dir, 'f1', log, at(day)))!;
+    inc.read.advance(`2026-12-${String(day).padStart(2, '0')}T00:00:00.000Z`);
+    await completeRun(source, new SectionStats(weekly.name), { testmode: false }, inc);
+    return inc;
+  };
+  const days = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const notes: string[] = [];
+  for (const d of days) notes.push((await run(d)).note);
+  expect(notes.map((n) => n.startsWith('full'))).toEqual([true, false, false, false, false, false, false, true, false]);
+  expect(notes[7]).toBe('full read (full sweep: the last full read is 7 day(s) old (full_sweep_every = 7d))');
+  expect(parseFullSweep('7 days')).toEqual({ days: 7 });
+  expect(parseFullSweep('3')).toEqual({ runs: 3 });
+  expect(() => parseFullSweep('weekly')).toThrow('"weekly" is not a number of runs (7) or of days (7d)');
 });
 
 test('another fingerprint, another source type or a watermark the source does not accept: full read', async () => {
