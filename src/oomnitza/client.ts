@@ -241,6 +241,32 @@ export class OomnitzaClient {
   }
 
   /**
+   * O12: the auth a stored credential adds to one SaaS call (2.3.3, managed §8.2 item 1). `call` is the built request
+   * `{url, http_method, params, headers, body}`; the answer's `headers` and `params` are returned as strings and
+   * registered as secrets, so they never reach a log.
+   */
+  async credentialSecret(
+    credentialId: string,
+    call: { url: string; http_method: string; params: Record<string, string>; headers: Record<string, string>; body: string },
+    signal?: AbortSignal,
+  ): Promise<{ headers: Record<string, string>; params: Record<string, string> }> {
+    const body = await this.json<unknown>('POST', `/api/v3/auth/${encodeURIComponent(credentialId)}/secret`, { json: call, signal });
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Oomnitza answered the secret request of credential ${credentialId} with something other than an object`);
+    const strings = (value: unknown): Record<string, string> => {
+      const out: Record<string, string> = {};
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value)) {
+          out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+          redactor.add(out[k]);
+        }
+      }
+      return out;
+    };
+    const reply = body as { headers?: unknown; params?: unknown };
+    return { headers: strings(reply.headers), params: strings(reply.params) };
+  }
+
+  /**
    * O13: report files of one data source created after `after` (epoch seconds), oldest first (§13). The filter is
    * 2026.08.1's: created_by_id as its own parameter.
    */
