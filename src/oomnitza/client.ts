@@ -242,8 +242,10 @@ export class OomnitzaClient {
 
   /**
    * O12: the auth a stored credential adds to one SaaS call (2.3.3, managed §8.2 item 1). `call` is the built request
-   * `{url, http_method, params, headers, body}`; the answer's `headers` and `params` are returned as strings and
-   * registered as secrets, so they never reach a log.
+   * `{url, http_method, params, headers, body}`; the answer's `headers` and `params` are returned as strings. They
+   * are not added to the global redactor: a credential may sign each call afresh, and every distinct value would
+   * rebuild its pattern (thousands of calls → minutes). The SaaS caller keeps them out of messages itself (headers
+   * through its auth provider, params by name in error URLs; the HTTP client never prints a query).
    */
   async credentialSecret(
     credentialId: string,
@@ -257,7 +259,6 @@ export class OomnitzaClient {
       if (value && typeof value === 'object' && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value)) {
           out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-          redactor.add(out[k]);
         }
       }
       return out;
