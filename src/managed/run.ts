@@ -136,6 +136,7 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
     http,
     globalSettings: () => (globals ??= deps.base.globalVariables(deps.signal)),
     isCanceled: () => client.portionCanceled(portion, deps.signal),
+    credentialSecret: credentialSecretOf(plan, client, deps.signal),
     concurrency: deps.workers,
     testRun,
     maxIterations: deps.maxIterations,
@@ -218,6 +219,13 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
   } finally {
     await Promise.allSettled([http.close(), stage.close()]);
   }
+}
+
+/** O12 per SaaS call, with the run's sync token, when saas_authorization names a stored credential (2.3.3, §8.2). */
+function credentialSecretOf(plan: RunPlan, client: OomnitzaClient, signal?: AbortSignal): FetchInput['credentialSecret'] {
+  const auth = plan.saasAuthorization;
+  if (auth?.kind !== 'credential') return undefined;
+  return (call) => client.credentialSecret(auth.credentialId, call, signal);
 }
 
 /**

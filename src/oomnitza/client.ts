@@ -241,6 +241,33 @@ export class OomnitzaClient {
   }
 
   /**
+   * O12: the auth a stored credential adds to one SaaS call (2.3.3, managed §8.2 item 1). `call` is the built request
+   * `{url, http_method, params, headers, body}`; the answer's `headers` and `params` are returned as strings. They
+   * are not added to the global redactor: a credential may sign each call afresh, and every distinct value would
+   * rebuild its pattern (thousands of calls → minutes). The SaaS caller keeps them out of messages itself (headers
+   * through its auth provider, params by name in error URLs; the HTTP client never prints a query).
+   */
+  async credentialSecret(
+    credentialId: string,
+    call: { url: string; http_method: string; params: Record<string, string>; headers: Record<string, string>; body: string },
+    signal?: AbortSignal,
+  ): Promise<{ headers: Record<string, string>; params: Record<string, string> }> {
+    const body = await this.json<unknown>('POST', `/api/v3/auth/${encodeURIComponent(credentialId)}/secret`, { json: call, signal });
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Oomnitza answered the secret request of credential ${credentialId} with something other than an object`);
+    const strings = (value: unknown): Record<string, string> => {
+      const out: Record<string, string> = {};
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [k, v] of Object.entries(value)) {
+          out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+        }
+      }
+      return out;
+    };
+    const reply = body as { headers?: unknown; params?: unknown };
+    return { headers: strings(reply.headers), params: strings(reply.params) };
+  }
+
+  /**
    * O13: report files of one data source created after `after` (epoch seconds), oldest first (§13). The filter is
    * 2026.08.1's: created_by_id as its own parameter.
    */

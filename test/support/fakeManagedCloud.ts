@@ -1,5 +1,5 @@
 /**
- * A fake Oomnitza cloud for managed mode: the endpoints O1-O11, O13, O14 of the managed fact sheet (§2.5), following
+ * A fake Oomnitza cloud for managed mode: the endpoints O1-O14 of the managed fact sheet (§2.5), following
  * its checklist (§17). It rejects what the real one rejects: a missing or unknown Authorization2 token → 401, a bulk
  * payload without the managed envelope's keys → 400, a media download carrying Oomnitza headers → 400. It answers O6
  * for any portion (`{"canceled": false}`) unless a test cancels it, can answer check_managed with 503s (maintenance),
@@ -44,6 +44,8 @@ export interface FakeManagedCloudOptions {
   mappings?: Record<string, unknown>;
   globalVariables?: Array<{ name: string; value: unknown }>;
   credentials?: Record<string, Record<string, unknown>>;
+  /** O12: credential id -> the auth it adds to a SaaS call (`{headers, params}`); an unknown id → 404. */
+  credentialSecrets?: Record<string, { headers?: Record<string, unknown>; params?: Record<string, unknown> }>;
   media?: MediaFileSpec[];
   /** Sent as X-CSRF-Token on AuthTest answers. */
   csrfToken?: string;
@@ -194,6 +196,15 @@ export async function startFakeManagedCloud(opts: FakeManagedCloudOptions = {}):
           .sort((a, b) => a.creation_date - b.creation_date)
           .map((f) => ({ uid: f.uid, filename: f.filename, creation_date: f.creation_date, url: `${cloud.url}/media/${encodeURIComponent(f.uid)}` }));
         return send(res, 200, files);
+      }
+      const secret = /^\/api\/v3\/auth\/([^/]+)\/secret$/.exec(pathname);
+      if (secret && req.method === 'POST') {
+        const c = opts.credentialSecrets?.[decodeURIComponent(secret[1])];
+        if (!c) return send(res, 404, { error: 'no such credential' });
+        const call = body as Record<string, unknown> | undefined;
+        const missing = ['url', 'http_method', 'params', 'headers', 'body'].filter((k) => !call || !(k in call));
+        if (missing.length) return send(res, 400, { error: `Missing keys: ${missing.join(', ')}` });
+        return send(res, 200, { headers: c.headers ?? {}, params: c.params ?? {} });
       }
       const credential = /^\/api\/v3\/auth\/([^/]+)$/.exec(pathname);
       if (credential && req.method === 'GET') {

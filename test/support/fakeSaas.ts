@@ -12,6 +12,9 @@
  * - GET /token/devices[?page_token=T]       {devices, next_page_token} (absent on the last page); 400 on an unknown token
  * - GET /xml/computers                      XML: <computers><computer id=".."><name>..</name>...</computer></computers>
  * - GET /static/users                       needs header `X-Api-Key: <apiKey>` or query `api_key=<apiKey>` (else 401)
+ * - GET /signed/users?page=N               what a stored credential signs (managed O12): needs BOTH header
+ *                                           `Authorization: Signed <apiKey>` and query `signature=<apiKey>` (else 401);
+ *                                           {users, has_more}, page size `pageSize`, 1-based
  * - POST /session/login                     JSON {username, password}; 401 on bad ones; sets cookie `sid` (kept for
  *                                           the session) and answers header `X-CSRF-Token` + body {csrf} with a
  *                                           FRESH token, valid for ONE request of that session
@@ -120,6 +123,12 @@ export async function startFakeSaas(opts: FakeSaasOptions = {}): Promise<FakeSaa
     if (req.method === 'GET' && p === '/xml/computers') {
       const items = devices.map((d) => `<computer id="${d.id}"><name>${d.serial}</name><os>macOS</os></computer>`).join('');
       return { headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0"?><computers count="${devices.length}">${items}</computers>` };
+    }
+    if (req.method === 'GET' && p === '/signed/users') {
+      if (req.headers.authorization !== `Signed ${o.apiKey}` || q.signature !== o.apiKey) return bad(401, 'missing or wrong signature');
+      const page = int(q.page, 1);
+      if (!(page >= 1)) return bad(400, 'bad page');
+      return { json: { users: users.slice((page - 1) * o.pageSize, page * o.pageSize), has_more: page * o.pageSize < users.length } };
     }
     if (req.method === 'GET' && p === '/static/users') {
       if (req.headers['x-api-key'] !== o.apiKey && q.api_key !== o.apiKey) return bad(401, 'invalid api key');

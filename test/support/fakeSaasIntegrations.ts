@@ -134,3 +134,16 @@ export const softwareBehaviour = () => ({
 
 /** Static auth: `saas_authorization` as config.ini holds it. */
 export const staticAuthorization = (apiKey = 'key-123') => JSON.stringify({ headers: { 'X-Api-Key': apiKey }, params: {} });
+
+/** What a stored credential signs (O12): pages of /signed/users; the auth comes only from the cloud's answer. */
+export const signedUsers = (base: string) =>
+  definition('Signed users', base, {
+    list_behavior: {
+      http_method: 'GET',
+      url: '{{ inputs.base_url }}/signed/users',
+      headers: kv({ Accept: 'application/json' }),
+      params: kv({ page: '{{ iteration + 1 }}' }),
+      result: "{{ list_response['users'] }}",
+      pagination: { break_early: "{{ iteration > 0 and not list_response['has_more'] }}" },
+    },
+  });

@@ -82,7 +82,7 @@ class Run {
 
   constructor(private readonly input: FetchInput) {
     this.renderer = new Renderer(input.engine);
-    this.saas = new SaasCaller(input.http, this.renderer, input.saasAuthorization, input.signal);
+    this.saas = new SaasCaller(input.http, this.renderer, input.saasAuthorization, input.signal, input.credentialSecret?.bind(input));
     this.items = new ItemProcessor(input.integration, this.renderer, this.saas);
     this.max = input.maxIterations ?? MAX_ITERATIONS;
   }

@@ -15,7 +15,7 @@ import type { Context } from './context.js';
 import { isDict, KeyError, required } from './python.js';
 import type { Renderer, Template } from './render.js';
 import { parseReply, type ParsedReply } from './response.js';
-import type { Behaviour, SaasAuthorization } from './types.js';
+import type { Behaviour, CredentialCall, CredentialSecret, SaasAuthorization } from './types.js';
 
 export interface BuiltRequest {
   method: string;
@@ -54,7 +54,13 @@ export class SaasCaller {
   private readonly client: HttpClient;
   readonly cookies = new CookieJar();
 
-  constructor(http: HttpClient, private readonly renderer: Renderer, private readonly auth: SaasAuthorization, private readonly signal?: AbortSignal) {
+  constructor(
+    http: HttpClient,
+    private readonly renderer: Renderer,
+    private readonly auth: SaasAuthorization,
+    private readonly signal?: AbortSignal,
+    private readonly credentialSecret?: (call: CredentialCall) => Promise<CredentialSecret>,
+  ) {
     this.client = http.with({ auth: saasAuthProvider, cookies: this.cookies });
   }
 
@@ -101,8 +107,21 @@ export class SaasCaller {
     let auth: { headers: Record<string, string>; params: Record<string, string> };
     if (this.auth.kind === 'static') auth = this.auth;
     else if (this.auth.kind === 'session') auth = await this.login(this.auth.behavior, context);
+    else if (this.credentialSecret) auth = await this.secretFor(request);
     else throw new Error(CREDENTIAL_ID_UNSUPPORTED);
     return this.exchange({ ...request, params: { ...request.params, ...auth.params } }, auth.headers, Object.keys(auth.params));
+  }
+
+  /** O12 for this one call (2.3.3): the request as built, before any auth; not cached, as the original. */
+  private async secretFor(request: BuiltRequest): Promise<{ headers: Record<string, string>; params: Record<string, string> }> {
+    const secret = await this.credentialSecret!({
+      url: request.url,
+      http_method: request.method,
+      params: { ...request.params },
+      headers: { ...request.headers },
+      body: request.body ?? '',
+    });
+    return { headers: secret.headers, params: secret.params };
   }
 
   /** The session login (before every SaaS call, as the original): its reply is `response`/`response_headers` only here. */

@@ -29,6 +29,21 @@ export type SaasAuthorization =
   | { kind: 'session'; behavior: Behaviour }
   | { kind: 'credential'; credentialId: string };
 
+/** What O12 is told about one SaaS call (2.3.3, §8.2 item 1): the fully built request, headers before auth, body or "". */
+export interface CredentialCall {
+  url: string;
+  http_method: string;
+  params: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** O12's answer: merged into that one call (headers as secrets, params added to the query). */
+export interface CredentialSecret {
+  headers: Record<string, string>;
+  params: Record<string, string>;
+}
+
 export interface FetchInput {
   integration: ManagedIntegrationDefinition;
   saasAuthorization: SaasAuthorization;
@@ -41,6 +56,11 @@ export interface FetchInput {
   globalSettings(): Promise<Array<{ name: string; value: unknown }>>;
   /** O6: true when the cloud canceled this run's portion. A throw counts as a failure of the page it guards. */
   isCanceled(): Promise<boolean>;
+  /**
+   * O12 (`saas_authorization = {"credential_id": ...}`): asked before every SaaS call of the run, with the run's
+   * sync token. A throw counts as a failure of the call it was for. Absent: credential_id runs fail their first call.
+   */
+  credentialSecret?(call: CredentialCall): Promise<CredentialSecret>;
   /** Detail/software calls in flight at once (the original: 1). */
   concurrency: number;
   /** Test runs (§11.7): stop after the first batch, truncated to 10 items. */

@@ -4,8 +4,10 @@ import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeManagedCloud, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
 import { startFakeSaas, type FakeSaas } from '../../support/fakeSaas.js';
-import { detailBehaviour, linkUsers, offsetDevices, sessionAuthorization, sessionDevices, softwareBehaviour } from '../../support/fakeSaasIntegrations.js';
-import { harness } from './harness.js';
+import { getLogger } from '../../../src/logging.js';
+import { OomnitzaClient } from '../../../src/oomnitza/client.js';
+import { detailBehaviour, linkUsers, offsetDevices, sessionAuthorization, sessionDevices, signedUsers, softwareBehaviour } from '../../support/fakeSaasIntegrations.js';
+import { harness, oomnitzaSettings } from './harness.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
@@ -77,4 +79,49 @@ test('GlobalSetting in a template: O10 fetched once per run with the base token'
   expect(await harness(cloud, fetchEngine, engine).run()).toBe(0);
   expect(cloud.uploads.flatMap((u) => u.records)).toEqual([{ USER: 'u1' }, { USER: 'u2' }, { USER: 'u3' }]);
   expect(cloud.calls('/api/v3/settings/global_variables').map((r) => r.token)).toEqual([cloud.token]);
+});
+
+test('saas_authorization credential_id (2.3.3): O12 with the sync token before every SaaS call, its auth merged', async () => {
+  saas = await startFakeSaas({ users: 3 });
+  const def = signedUsers(saas.url);
+  cloud = await startFakeManagedCloud({
+    storedTokens: { '5': 'sync-token-abcdefghij' },
+    credentialSecrets: { 'cred-1': { headers: { Authorization: 'Signed key-123' }, params: { signature: 'key-123' } } },
+    mappings: { '7': { USER: { type: 'attribute', value: 'id' } } },
+    polls: [[{ ...def, ...flags, sync_field: 'USER', oomnitza_authorization: { token_id: 5 }, saas_authorization: { credential_id: 'cred-1' } }]],
+  });
+  expect(await harness(cloud, fetchEngine, engine).run()).toBe(0);
+  expect(cloud.uploads.map((u) => u.records)).toEqual([[{ USER: 'u1' }, { USER: 'u2' }], [{ USER: 'u3' }]]);
+  const o12 = cloud.calls('/api/v3/auth/cred-1/secret', 'POST');
+  expect(o12.map((r) => r.token)).toEqual(['sync-token-abcdefghij', 'sync-token-abcdefghij']);
+  expect(o12.map((r) => r.body)).toEqual([1, 2].map((page) => ({ url: `${saas.url}/signed/users`, http_method: 'GET', params: { page: String(page) }, headers: { Accept: 'application/json' }, body: '' })));
+  expect(saas.lines()).toEqual(['GET /signed/users?page=1&signature=key-123', 'GET /signed/users?page=2&signature=key-123']);
+  expect(saas.requests.every((r) => r.headers.authorization === 'Signed key-123')).toBe(true);
+});
+
+test('an unknown credential id: O12 answers 404, the first page fails, nothing reaches the SaaS', async () => {
+  saas = await startFakeSaas({ users: 3 });
+  cloud = await startFakeManagedCloud({
+    credentialSecrets: { 'cred-1': { headers: { Authorization: 'Signed key-123' } } },
+    mappings: { '7': { USER: { type: 'attribute', value: 'id' } } },
+    polls: [[{ ...signedUsers(saas.url), ...flags, sync_field: 'USER', saas_authorization: { credential_id: 'nope' } }]],
+  });
+  expect(await harness(cloud, fetchEngine, engine).run()).toBe(1);
+  expect(cloud.uploads).toEqual([]);
+  expect(cloud.readyPortions).toHaveLength(1);
+  expect(cloud.readyPortions[0][1]).toMatchObject({ failed: 1, error_message: expect.stringMatching(/^Failed to fetch the first block of data\. The error is: .*\/api\/v3\/auth\/nope\/secret failed: HTTP 404/) });
+  expect(saas.requests).toHaveLength(0);
+});
+
+test('O12 refuses a token it does not know (401) and a credential it does not have (404)', async () => {
+  cloud = await startFakeManagedCloud({ credentialSecrets: { 'cred-1': { headers: { Authorization: 'Signed key-123' } } } });
+  const call = { url: 'https://saas.example/x', http_method: 'GET', params: {}, headers: {}, body: '' };
+  const base = new OomnitzaClient(oomnitzaSettings(cloud), getLogger('oomnitza'));
+  try {
+    expect(await base.credentialSecret('cred-1', call)).toEqual({ headers: { Authorization: 'Signed key-123' }, params: {} });
+    await expect(base.credentialSecret('cred-2', call)).rejects.toThrow(/404/);
+    await expect(base.withToken('wrong-token-0000').credentialSecret('cred-1', call)).rejects.toThrow(/401/);
+  } finally {
+    await base.close();
+  }
 });
