@@ -1,0 +1,109 @@
+/**
+ * Chaos suite, process faults (issue 18): SIGTERM and SIGINT mid-run of `connector upload` let the batches in flight
+ * finish (or spool them) and the summary adds up, every record read accepted by Oomnitza or in the spool; SIGKILL
+ * mid-run then a rerun: the spool is readable, the dead run's lock is taken over, and `connector replay` works.
+ * The built CLI is spawned: a real signal needs a real process.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RunReport } from '../../src/pipeline/runReport.js';
+import { DeadLetterSpool } from '../../src/spool/deadLetterSpool.js';
+import { startFakeOomnitza, type FakeOomnitza } from '../support/fakeOomnitza.js';
+import { repoRoot, runCli, tempDir } from '../helpers/runCli.js';
+
+const ROWS = 5000;
+const all = Array.from({ length: ROWS }, (_, i) => `S${i}`);
+
+function setup(oom: FakeOomnitza): string {
+  const ini = `[oomnitza]\nurl = ${oom.url}\napi_token = ${oom.token}\nretries = 0\nspool_dir = dead\n\n` +
+    '[csv_assets]\nenable = True\nfilename = a.csv\nsync_field = SERIAL_NUMBER\nbatch_size = 10\nmapping.SERIAL_NUMBER = serial\n';
+  return tempDir({ 'config.ini': ini, 'a.csv': `serial\n${all.join('\n')}\n` });
+}
+
+/** Starts `connector upload`, sends `signal` once Oomnitza has `afterBulks` batches; resolves with exit code and stderr. */
+async function interrupted(dir: string, oom: FakeOomnitza, signal: NodeJS.Signals, afterBulks: number): Promise<{ code: number | null; stderr: string; pid: number }> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/connector'), 'upload', 'csv_assets', '--ini', 'config.ini', '--workers', '3', '--report', 'report.json'], {
+    cwd: dir,
+    env: { ...process.env, NO_PROXY: '127.0.0.1,localhost' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  while (oom.bulkRequests.length < afterBulks) await new Promise((r) => setTimeout(r, 10));
+  child.kill(signal);
+  return { code: await exited, stderr, pid: child.pid! };
+}
+
+async function spooled(dir: string): Promise<{ serials: string[]; unreadable: unknown[] }> {
+  const { batches, unreadable } = await new DeadLetterSpool(path.join(dir, 'dead')).batches('csv_assets');
+  return { serials: batches.flatMap((b) => b.entry.records.map((r) => String(r.SERIAL_NUMBER))), unreadable };
+}
+
+const accepted = (oom: FakeOomnitza) => oom.records().map((r) => String(r.SERIAL_NUMBER));
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`${signal} mid-run: batches in flight finish or are spooled, pushed + failed = pulled, every record read is accepted or spooled`, async () => {
+    const oom = await startFakeOomnitza({ bulkLatencyMs: 100 });
+    try {
+      const dir = setup(oom);
+      oom.failBulk(503, 2); // two batches already in the spool when the signal comes
+      const { code, stderr } = await interrupted(dir, oom, signal, 5);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${signal} received`);
+      const [s] = (JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport).sections;
+      expect(s.pulled).toBeLessThan(ROWS);
+      expect(s.pushed + s.failed).toBe(s.pulled);
+      expect(s.stoppedEarly).toBe(true);
+      const got = accepted(oom);
+      expect(new Set(got).size).toBe(got.length);
+      expect(got).toHaveLength(s.pushed);
+      const spool = await spooled(dir);
+      expect(spool.unreadable).toEqual([]);
+      expect(spool.serials.filter((x) => got.includes(x))).toEqual([]);
+      // Nothing read is lost: what Oomnitza did not take is in the spool.
+      expect(got.length + spool.serials.length).toBe(s.pulled);
+      expect(oom.finalized).toHaveLength(1);
+      // The lock is released: the next run starts.
+      expect(fs.existsSync(path.join(dir, 'dead', 'csv_assets.lock'))).toBe(false);
+    } finally {
+      await oom.close();
+    }
+  }, 15_000);
+}
+
+test('SIGKILL mid-run, then a rerun: the spool is readable, the dead run\'s lock is taken over, replay delivers the spool', async () => {
+  const oom = await startFakeOomnitza({ bulkLatencyMs: 50 });
+  let fresh: FakeOomnitza | undefined;
+  try {
+    const dir = setup(oom);
+    oom.failBulk(503, 3);
+    const { code, pid } = await interrupted(dir, oom, 'SIGKILL', 8);
+    expect(code).toBeNull();
+    // The dead run left its lock behind, naming its PID.
+    const lockFile = path.join(dir, 'dead', 'csv_assets.lock');
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toMatchObject({ pid });
+    const before = await spooled(dir);
+    expect(before.unreadable).toEqual([]);
+    expect(before.serials.length).toBeGreaterThan(0);
+
+    // The rerun talks to an Oomnitza without the latency that kept batches in flight (the same data, a fast test).
+    fresh = await startFakeOomnitza({ token: oom.token });
+    fs.writeFileSync(path.join(dir, 'config.ini'), fs.readFileSync(path.join(dir, 'config.ini'), 'utf8').replace(oom.url, fresh.url));
+    const rerun = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: dir, timeoutMs: 20_000 });
+    expect(rerun.stderr).toMatch(/taking over a stale lock .* of PID \d+ .*which no longer runs/);
+    expect(rerun.code).toBe(0);
+    expect(fs.existsSync(lockFile)).toBe(false);
+    expect(new Set(accepted(fresh))).toEqual(new Set(all));
+
+    const replayed = await runCli(['replay', 'csv_assets', '--ini', 'config.ini'], { cwd: dir, timeoutMs: 20_000 });
+    expect(replayed.code).toBe(0);
+    expect(await spooled(dir)).toEqual({ serials: [], unreadable: [] });
+    expect(fs.existsSync(lockFile)).toBe(false);
+    // Replayed into a new portion, finalized.
+    expect(fresh.finalized).toHaveLength(2);
+  } finally {
+    await oom.close();
+    await fresh?.close();
+  }
+}, 15_000);
