@@ -44,7 +44,7 @@ const accepted = (oom: FakeOomnitza) => oom.records().map((r) => String(r.SERIAL
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`${signal} mid-run: batches in flight finish or are spooled, pushed + failed = pulled, every record read is accepted or spooled`, async () => {
-    const oom = await startFakeOomnitza({ bulkLatencyMs: 100 });
+    const oom = await startFakeOomnitza({ bulkLatencyMs: 50 });
     try {
       const dir = setup(oom);
       oom.failBulk(503, 2); // two batches already in the spool when the signal comes
