@@ -87,18 +87,19 @@ describe('an HTTP source answering 500 on page 7', () => {
 });
 
 describe('a CSV with garbage rows', () => {
-  test('each bad row is reported by file:line, the good ones are pushed, exit 1', async () => {
+  test.each([['LF', '\n'], ['CRLF', '\r\n']])('each bad row is reported by file:line, the good ones are pushed, exit 1 (%s)', async (_name, eol) => {
     const rows = ['serial,name'];
     for (let i = 0; i < 30; i++) rows.push(`S${i},name ${i}`);
     rows[6] = 'S5,"a"b"'; // a quote inside an unquoted field
     rows[12] = 'S11,too,many,fields';
     rows[20] = 'S19'; // too few fields
-    const dir = tempDir({ 'assets.csv': `${rows.join('\n')}\n` });
+    rows[3] = `S2,"two${eol}lines"`; // a quoted newline: the rows after it start one physical line later
+    const dir = tempDir({ 'assets.csv': `${rows.join(eol)}${eol}` });
     const ini = `${oomSection()}[csv_assets]\nenable = True\nfilename = assets.csv\nsync_field = SERIAL_NUMBER\nbatch_size = 7\nmapping.SERIAL_NUMBER = serial\nmapping.NAME = name\n`;
     const { code, report, logs } = await run(dir, ini, 'csv_assets');
     expect(code).toBe(1);
     const text = logs.join('\n');
-    for (const line of [7, 13, 21]) expect(text).toContain(`assets.csv:${line}`);
+    for (const line of [8, 14, 22]) expect(text).toContain(`assets.csv:${line}`);
     const pushed = oom.records('CSV_assets').map((r) => String(r.SERIAL_NUMBER));
     const good = Array.from({ length: 30 }, (_, i) => `S${i}`).filter((s) => !['S5', 'S11', 'S19'].includes(s));
     expect(pushed.sort()).toEqual(good.sort());
