@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../../src/pipeline/runReport.js';
 import { DeadLetterSpool } from '../../src/spool/deadLetterSpool.js';
+import { startFakeOkta } from '../support/fakeOkta.js';
 import { startFakeOomnitza, type FakeOomnitza } from '../support/fakeOomnitza.js';
 import { repoRoot, runCli, tempDir } from '../helpers/runCli.js';
 
@@ -22,8 +23,8 @@ function setup(oom: FakeOomnitza): string {
 }
 
 /** Starts `connector upload`, sends `signal` once Oomnitza has `afterBulks` batches; resolves with exit code and stderr. */
-async function interrupted(dir: string, oom: FakeOomnitza, signal: NodeJS.Signals, afterBulks: number): Promise<{ code: number | null; stderr: string; pid: number }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/connector'), 'upload', 'csv_assets', '--ini', 'config.ini', '--workers', '3', '--report', 'report.json'], {
+async function interrupted(dir: string, oom: FakeOomnitza, signal: NodeJS.Signals, afterBulks: number, section = 'csv_assets'): Promise<{ code: number | null; stderr: string; pid: number }> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/connector'), 'upload', section, '--ini', 'config.ini', '--workers', '3', '--report', 'report.json'], {
     cwd: dir,
     env: { ...process.env, NO_PROXY: '127.0.0.1,localhost' },
   });
@@ -105,5 +106,44 @@ test('SIGKILL mid-run, then a rerun: the spool is readable, the dead run\'s lock
   } finally {
     await oom.close();
     await fresh?.close();
+  }
+}, 15_000);
+
+test('SIGKILL mid-way through an incremental run: the saved watermark is the last complete run\'s, readable; the rerun reads the changes again', async () => {
+  const oom = await startFakeOomnitza({ bulkLatencyMs: 30 });
+  const okta = await startFakeOkta({ users: 300, maxLimit: 50 });
+  try {
+    const dir = tempDir({
+      'config.ini': `[oomnitza]\nurl = ${oom.url}\napi_token = ${oom.token}\nretries = 0\nspool_dir = dead\n\n` +
+        `[okta]\nenable = True\nurl = ${okta.url}\napi_token = ${okta.token}\nsync_field = USER\ndefault_role = 25\ndefault_position = Employee\n` +
+        'batch_size = 10\nsync_mode = incremental\nfull_sweep_every = 5\n',
+    });
+    const stateFile = path.join(dir, 'state', 'okta.incremental.json');
+    const first = await runCli(['upload', 'okta', '--ini', 'config.ini', '--workers', '3'], { cwd: dir, timeoutMs: 20_000 });
+    expect(first.code).toBe(0);
+    const saved = fs.readFileSync(stateFile, 'utf8');
+
+    const touched = Array.from({ length: 150 }, (_, i) => okta.touch(i * 2).profile.login);
+    const before = oom.bulkRequests.length;
+    oom.bulkRequests.length = 0;
+    expect(before).toBeGreaterThan(0);
+    const { code } = await interrupted(dir, oom, 'SIGKILL', 3, 'okta');
+    expect(code).toBeNull();
+    // The killed run saved nothing: the watermark is still the first run's, and the file is whole.
+    expect(fs.readFileSync(stateFile, 'utf8')).toBe(saved);
+    expect(fs.readdirSync(path.dirname(stateFile)).filter((f) => !f.endsWith('.json'))).toEqual([]);
+
+    oom.bulkRequests.length = 0;
+    const rerun = await runCli(['upload', 'okta', '--ini', 'config.ini', '--workers', '3'], { cwd: dir, timeoutMs: 20_000 });
+    expect(rerun.stderr).toMatch(/taking over a stale lock/);
+    expect(rerun.code).toBe(0);
+    // Every change the killed run may have lost is read and pushed again.
+    expect(new Set(oom.records('Okta').map((r) => r.USER))).toEqual(new Set(touched));
+    const after = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { watermark: string; incrementalRuns: number };
+    expect(after.incrementalRuns).toBe(1);
+    expect(Date.parse(after.watermark)).toBeGreaterThanOrEqual(Date.parse((JSON.parse(saved) as { watermark: string }).watermark));
+  } finally {
+    await oom.close();
+    await okta.close();
   }
 }, 15_000);
