@@ -6,7 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunReport } from '../../src/pipeline/runReport.js';
+import { DeadLetterSpool } from '../../src/spool/deadLetterSpool.js';
+import { startFakeOkta } from '../support/fakeOkta.js';
 import { startFakeOomnitza } from '../support/fakeOomnitza.js';
+import { tempDir } from '../helpers/runCli.js';
 import { ROWS, accepted, interrupted, setup, spooled } from '../support/chaosRun.js';
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -39,3 +42,32 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   }, 15_000);
 }
 
+
+test('SIGTERM while an HTTP source (Okta) is being paged: what was read is accepted or spooled, the counts add up', async () => {
+  const oom = await startFakeOomnitza({ bulkLatencyMs: 50 });
+  const okta = await startFakeOkta({ users: 2000, maxLimit: 20 });
+  try {
+    const dir = tempDir({
+      'config.ini': `[oomnitza]\nurl = ${oom.url}\napi_token = ${oom.token}\nretries = 0\nspool_dir = dead\n\n` +
+        `[okta]\nenable = True\nurl = ${okta.url}\napi_token = ${okta.token}\nsync_field = USER\ndefault_role = 25\ndefault_position = Employee\nbatch_size = 10\n`,
+    });
+    oom.failBulk(503, 1);
+    const { code, stderr } = await interrupted(dir, oom, 'SIGTERM', 4, 'okta');
+    expect(code).toBe(1);
+    expect(stderr).toContain('SIGTERM received');
+    const [s] = (JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport).sections;
+    expect(s.pulled).toBeLessThan(2000);
+    expect(s.pushed + s.failed).toBe(s.pulled);
+    const got = oom.records('Okta').map((r) => String(r.USER));
+    expect(new Set(got).size).toBe(got.length);
+    expect(got).toHaveLength(s.pushed);
+    const { batches, unreadable } = await new DeadLetterSpool(path.join(dir, 'dead')).batches('okta');
+    expect(unreadable).toEqual([]);
+    const inSpool = batches.flatMap((b) => b.entry.records.map((r) => String(r.USER)));
+    expect(inSpool.filter((u) => got.includes(u))).toEqual([]);
+    expect(got.length + inSpool.length).toBe(s.pulled);
+  } finally {
+    await oom.close();
+    await okta.close();
+  }
+}, 15_000);
