@@ -192,12 +192,14 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .description('cloud-managed mode (the default): run the integrations Oomnitza schedules, polling every 10 s')
     .option('--once', 'poll once, run what Oomnitza returned, then exit (0: every run delivered; 1: failures) - for cron', false)
     .option('--ignore-cloud-maintenance', 'keep polling while Oomnitza is in maintenance (429/5xx after retries) instead of exiting', false)
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: no metrics endpoint)').argParser(portNumber))
+    .option('--metrics-host <host>', 'address of the metrics endpoint', '127.0.0.1')
     .action((_o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
-      const o = cmd.opts<{ once: boolean; ignoreCloudMaintenance: boolean }>();
+      const o = cmd.opts<{ once: boolean; ignoreCloudMaintenance: boolean; metricsPort?: number; metricsHost: string }>();
       prepare(opts);
       run(import('./managed.js').then(({ managed }) => managed(
-        { ...opts, once: Boolean(o.once), ignoreCloudMaintenance: Boolean(o.ignoreCloudMaintenance) },
+        { ...opts, once: Boolean(o.once), ignoreCloudMaintenance: Boolean(o.ignoreCloudMaintenance), metricsPort: o.metricsPort, metricsHost: o.metricsHost },
         stopSignal('no further poll; runs in progress get [oomnitza] stop_grace to finish, then are interrupted'),
       )));
     });

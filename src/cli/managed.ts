@@ -11,6 +11,7 @@ import { getLogger } from '../logging.js';
 import * as fetchEngine from '../managed/fetch/index.js';
 import type { ManagedFetchModule } from '../managed/fetch/types.js';
 import { runManaged } from '../managed/runner.js';
+import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '../metrics/index.js';
 import { readManagedSections } from '../managed/settings.js';
 import { createTemplateEngine } from '../managed/template/engine.js';
 import { OomnitzaClient } from '../oomnitza/client.js';
@@ -20,6 +21,12 @@ import type { CommonOptions } from './options.js';
 export interface ManagedOptions extends CommonOptions {
   once: boolean;
   ignoreCloudMaintenance: boolean;
+  /** --metrics-port: serve Prometheus metrics at /metrics on this port (0 picks a free one); undefined: no endpoint. */
+  metricsPort?: number;
+  /** --metrics-host (default 127.0.0.1). */
+  metricsHost?: string;
+  /** Called once the metrics endpoint listens, with its URL. */
+  onMetrics?: (url: string) => void;
 }
 
 const log = getLogger('connector');
@@ -33,6 +40,21 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
   if (errors.length) throw new ConfigErrors(errors);
   for (const w of warnings) log.warn(w);
 
+  // As in serve: counts per integration run and HTTP latency; started before the first poll so a scrape sees the
+  // connector up even while Oomnitza has nothing for it.
+  const metrics = opts.metricsPort === undefined ? undefined : new ConnectorMetrics();
+  let endpoint: MetricsEndpoint | undefined;
+  if (metrics) {
+    metrics.observeHttp();
+    try {
+      endpoint = await startMetricsEndpoint({ host: opts.metricsHost ?? '127.0.0.1', port: opts.metricsPort!, render: () => metrics.render() });
+    } catch (err) {
+      metrics.close();
+      throw err;
+    }
+    log.info(`metrics at ${endpoint.url}`);
+    opts.onMetrics?.(endpoint.url);
+  }
   const base = new OomnitzaClient(config.oomnitza, getLogger('oomnitza'));
   try {
     try {
@@ -62,11 +84,14 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
         ignoreMaintenance: opts.ignoreCloudMaintenance,
         stop: signal,
         graceMs: config.oomnitza.stop_grace * 1000,
+        onResult: metrics ? (stats) => metrics.recordSection(stats) : undefined,
       });
     } finally {
       await engine.close();
     }
   } finally {
     await base.close();
+    await endpoint?.close();
+    metrics?.close();
   }
 }

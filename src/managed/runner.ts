@@ -30,6 +30,8 @@ export interface RunnerOptions extends Omit<RunDeps, 'signal' | 'log'> {
   maintenanceWaitMs?: number;
   /** After a poll, called with what it returned (tests). */
   onPoll?: (reply: unknown) => void;
+  /** After each integration run, with its counts (the metrics endpoint). */
+  onResult?: (stats: RunResult['stats']) => void;
 }
 
 export const POLL_MS = 10_000;
@@ -99,6 +101,7 @@ export async function runManaged(opts: RunnerOptions): Promise<number> {
       .then((result) => {
         results.push(result);
         printSummaries([result.stats], opts.testmode);
+        opts.onResult?.(result.stats);
       })
       .catch((err: unknown) => {
         failures++;
