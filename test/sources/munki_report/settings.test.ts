@@ -1,26 +1,8 @@
 /** [munki_report] settings as the config loader reads them, and the record shape helpers. */
-import path from 'node:path';
-import { loadConfig } from '../../../src/config/loadConfig.js';
-import { ConfigErrors } from '../../../src/errors.js';
-import { createRuntimes } from '../../../src/pipeline/sectionRuntime.js';
 import { columnsOf, fieldNames, rowsOf } from '../../../src/sources/munki_report/munkiApi.js';
-import { tempDir } from '../../helpers/runCli.js';
+import { loadSections } from '../../helpers/loadSection.js';
 
-const OOMNITZA = '[oomnitza]\nurl = https://example.oomnitza.com\napi_token = oomnitza-token-123456\n\n';
-
-async function load(lines: string) {
-  const dir = tempDir({ 'config.ini': `${OOMNITZA}${lines}\n` });
-  const file = path.join(dir, 'config.ini');
-  try {
-    const config = await loadConfig(file, { sections: ['munki_report', 'munki_report.b'].filter((s) => lines.includes(`[${s}]`)), requireEnabled: true });
-    const runtimes = createRuntimes(config, { signal: new AbortController().signal, workers: 2 });
-    await Promise.all(runtimes.map((r) => r.close()));
-    return { sections: config.sections, errors: [] as string[] };
-  } catch (err) {
-    if (!(err instanceof ConfigErrors)) throw err;
-    return { sections: [], errors: err.errors.map((e) => e.message.replace(file, 'config.ini')) };
-  }
-}
+const load = (ini: string) => loadSections(['munki_report', 'munki_report.b'].filter((s) => ini.includes(`[${s}]`)), ini);
 
 test('the original\'s block (its README) loads unchanged; db_columns stay per section', async () => {
   const { sections, errors } = await load('[munki_report]\nenable = True\nurl = https://munki_report\nusername = administrator\npassword = change-me\ndb_columns = ["extra.column"]\n\n[munki_report.b]\nenable = True\nurl = https://munki.example.com\nusername = a\npassword = b');

@@ -1,26 +1,13 @@
 /** [okta] settings as the config loader reads them: the original's names and defaults, every refusal with file:line. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../../src/config/loadConfig.js';
-import { ConfigErrors } from '../../../src/errors.js';
-import { createRuntimes } from '../../../src/pipeline/sectionRuntime.js';
-import { repoRoot, tempDir } from '../../helpers/runCli.js';
+import { repoRoot } from '../../helpers/runCli.js';
+import { loadSections } from '../../helpers/loadSection.js';
 
-const OOMNITZA = '[oomnitza]\nurl = https://example.oomnitza.com\napi_token = oomnitza-token-123456\n\n';
-
-/** Loads `[okta]` with these lines and creates its source; the problems found, or the section. */
-async function load(lines: string) {
-  const dir = tempDir({ 'config.ini': lines.startsWith('[') ? `${OOMNITZA}${lines}\n` : `${OOMNITZA}[okta]\nenable = True\n${lines}\n` });
-  const file = path.join(dir, 'config.ini');
-  try {
-    const config = await loadConfig(file, { sections: ['okta'], requireEnabled: true });
-    const runtimes = createRuntimes(config, { signal: new AbortController().signal, workers: 2 });
-    await Promise.all(runtimes.map((r) => r.close()));
-    return { section: config.sections[0], errors: [] as string[] };
-  } catch (err) {
-    if (!(err instanceof ConfigErrors)) throw err;
-    return { section: undefined, errors: err.errors.map((e) => e.message.replace(file, 'config.ini')) };
-  }
+/** `[okta]` with these lines (or a whole INI) and its source created: the section, or the problems found. */
+async function load(ini: string) {
+  const { sections, errors } = await loadSections(['okta'], ini);
+  return { section: sections[0], errors };
 }
 
 test('the original\'s section loads unchanged, with its defaults', async () => {

@@ -1,24 +1,10 @@
 /** [tanium] settings as the config loader reads them: the original's block loads unchanged, with its defaults. */
-import path from 'node:path';
-import { loadConfig } from '../../../src/config/loadConfig.js';
-import { ConfigErrors } from '../../../src/errors.js';
-import { createRuntimes } from '../../../src/pipeline/sectionRuntime.js';
-import { tempDir } from '../../helpers/runCli.js';
+import { loadSections } from '../../helpers/loadSection.js';
 
-const OOMNITZA = '[oomnitza]\nurl = https://example.oomnitza.com\napi_token = oomnitza-token-123456\n\n';
-
-async function load(lines: string) {
-  const dir = tempDir({ 'config.ini': `${OOMNITZA}[tanium]\nenable = True\n${lines}\n` });
-  const file = path.join(dir, 'config.ini');
-  try {
-    const config = await loadConfig(file, { sections: ['tanium'], requireEnabled: true });
-    const runtimes = createRuntimes(config, { signal: new AbortController().signal, workers: 2 });
-    await Promise.all(runtimes.map((r) => r.close()));
-    return { section: config.sections[0], errors: [] as string[] };
-  } catch (err) {
-    if (!(err instanceof ConfigErrors)) throw err;
-    return { section: undefined, errors: err.errors.map((e) => e.message.replace(file, 'config.ini')) };
-  }
+/** `[tanium]` with these lines (or a whole INI) and its source created: the section, or the problems found. */
+async function load(ini: string) {
+  const { sections, errors } = await loadSections(['tanium'], ini);
+  return { section: sections[0], errors };
 }
 
 test('the original\'s block (its README, 2.3.3) loads unchanged, with its defaults; latest\'s session_token too', async () => {
