@@ -249,9 +249,13 @@ export class HttpClient implements HttpClientLike {
       try {
         const response = await this.sendFollowingRedirects(outgoing, opts, streamBody);
         this.notePacing(response);
+        const ok = (response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status);
+        // Classified once per response, for both uses below: every failure, and every reply to an authenticated request,
+        // since a refused session may come as a success (FortiManager's HTTP 200 with code -11).
+        const mayBeRefusal = withAuth && !reauthenticated && !response.stream;
+        const kind = !ok || mayBeRefusal ? this.own.classifyFailure?.(response) : undefined;
         // 401, or what the API's classifier says is a refused session (Tanium's 403, FortiManager's HTTP 200 with code -11).
-        const refused = response.status === 401 ||
-          (withAuth && !reauthenticated && !response.stream && this.own.classifyFailure?.(response) === 'reauthenticate');
+        const refused = response.status === 401 || (mayBeRefusal && kind === 'reauthenticate');
         if (refused && withAuth && !reauthenticated && auth!.invalidate?.(outgoing)) {
           // A token revoked or expired early (a session ended by the server): authenticate again and try once more,
           // outside the retry budget. Before acceptStatus, so a caller that handles 401 itself still gets this.
@@ -260,9 +264,7 @@ export class HttpClient implements HttpClientLike {
           log.info(`${where}: ${response.status === 401 ? 'HTTP 401' : `HTTP ${response.status}, the server says the session ended`}, authenticating again and retrying once`);
           continue;
         }
-        if ((response.status >= 200 && response.status < 300) || opts.acceptStatus?.includes(response.status)) {
-          return response;
-        }
+        if (ok) return response;
         const said = scrub(serverErrorText(response.text, this.own.errorText, response.status, response.headers), secrets);
         const message = `${where} failed: HTTP ${response.status}${said ? `: ${said}` : ''}`;
         const details = {
@@ -273,7 +275,6 @@ export class HttpClient implements HttpClientLike {
           attempts: attempt,
           retryAfterMs: parseRetryAfter(response.headers['retry-after'], clock.now()),
         };
-        const kind = this.own.classifyFailure?.(response);
         const limited = kind === 'rate-limited';
         // A rate limit only the body tells (a SOAP fault) that names no wait is backed off, still outside the retry budget.
         const asked = rateLimitWait(response, rateLimit, clock.now(), { anyStatus: limited });
