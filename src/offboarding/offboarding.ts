@@ -10,7 +10,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { RunEnd, SeenRecords } from '../pipeline/seenRecords.js';
 import type { FieldMappings } from '../records.js';
-import { scopeHash } from './configHash.js';
+import { sectionFingerprint } from '../pipeline/sectionFingerprint.js';
 import { mergeState, type MergeResult } from './merge.js';
 import { retiredRecord, keyOf } from './records.js';
 import { SeenKeys } from './seenKeys.js';
@@ -48,7 +48,7 @@ export class Offboarding implements SeenRecords {
     this.file = stateFileOf(opts.stateDir, opts.section.name);
     this.syncFields = opts.section.common.sync_field;
     this.seenKeys = new SeenKeys(opts.stateDir, `.${path.basename(this.file)}.seen-`, opts.chunk);
-    this.hash = scopeHash(opts.section, opts.mappings);
+    this.hash = sectionFingerprint(opts.section, opts.mappings);
   }
 
   static async open(opts: OffboardingOptions): Promise<Offboarding> {

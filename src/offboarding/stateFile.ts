@@ -25,7 +25,7 @@ const TRAILER = '#end ';
 export interface Trailer {
   version: 1;
   section: string;
-  /** Hash of the settings that decide which records the section reads (src/offboarding/configHash.ts). */
+  /** Hash of the settings that decide which records the section reads (src/pipeline/sectionFingerprint.ts, shared with incremental reads). */
   configHash: string;
   /** Records in the file. */
   entries: number;

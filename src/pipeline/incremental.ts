@@ -9,7 +9,6 @@
  * source says the watermark is not one of its own, and every `full_sweep_every` runs, so that a deleted record is
  * missed by a full read (the offboarding side counts only full reads).
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { SectionConfig } from '../config/loadConfig.js';
 import { parseFullSweep } from '../config/commonSettings.js';
@@ -17,6 +16,7 @@ import type { Logger } from '../logging.js';
 import type { FieldMappings } from '../records.js';
 import type { IncrementalRead } from '../sources/types.js';
 import { StateFile } from '../state/stateFile.js';
+import { sectionFingerprint } from './sectionFingerprint.js';
 
 /** What the state file holds. */
 export interface IncrementalState {
@@ -52,14 +52,9 @@ function parseState(text: string): IncrementalState | undefined {
   }
 }
 
-/** Hash of the section's non-secret source settings, its mappings in effect, filter and the fields asked for. */
+/** The section's fingerprint (sectionFingerprint), with the fields the read asks for: a deltaLink keeps its $select. */
 export function fingerprintOf(section: SectionConfig, mappings: FieldMappings, fields: string[], allFields: boolean): string {
-  const settings: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(section.plugin.settings as Record<string, { secret?: boolean }>)) {
-    if (!spec.secret) settings[key] = section.settings[key];
-  }
-  const text = JSON.stringify({ type: section.type, settings, mappings, filter: section.filter?.code ?? null, fields: [...fields].sort(), allFields });
-  return createHash('sha256').update(text).digest('hex');
+  return sectionFingerprint(section, mappings, { fields: [...fields].sort(), allFields });
 }
 
 export interface IncrementalRun {
