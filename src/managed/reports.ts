@@ -19,6 +19,7 @@ import type { SectionStats } from '../pipeline/summary.js';
 import type { RunPlan } from './integration.js';
 import type { Logger } from '../logging.js';
 import { isPlainObject } from './settings.js';
+import { writeFileAtomic } from '../atomicWrite.js';
 
 export const STATE_FILE = '.connector-reports-state.json';
 
@@ -61,9 +62,7 @@ export async function readState(folder: string): Promise<State> {
 
 async function writeState(folder: string, state: State): Promise<void> {
   const file = path.join(folder, STATE_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(tmp, JSON.stringify(state, null, 2));
-  await fs.promises.rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(state, null, 2));
 }
 
 function asMediaFile(v: unknown): MediaFile | undefined {

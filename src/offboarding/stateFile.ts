@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LineReader, LineWriter } from './lines.js';
+import { syncDirectory } from '../atomicWrite.js';
 
 export const MAGIC = '#connector-offboarding-state 1';
 const TRAILER = '#end ';
@@ -164,22 +165,14 @@ export class StateWriter {
       await this.discard();
       throw err;
     }
-    await syncDir(path.dirname(this.file));
+    // Best effort: the state is already complete under its name; a folder that cannot be synced loses nothing now.
+    await syncDirectory(path.dirname(this.file)).catch(() => undefined);
   }
 
   async discard(): Promise<void> {
     await this.out.abandon();
     await fs.promises.rm(this.temp, { force: true });
   }
-}
-
-/** Makes the rename itself durable; not possible (nor needed) on Windows. */
-async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const h = await fs.promises.open(dir, 'r').catch(() => undefined);
-  if (!h) return;
-  await h.sync().catch(() => undefined);
-  await h.close();
 }
 
 /** Temporary files a killed run left beside the state (only called while holding the section's lock). */

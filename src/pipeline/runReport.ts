@@ -2,8 +2,7 @@
  * `--report FILE`: the run's outcome as JSON for schedulers and monitoring, so that they need not parse logs. Written
  * once at the end, to a temporary name then renamed (a reader never sees half a report), secrets redacted.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite.js';
 import { errorMessage } from '../errors.js';
 import { getLogger, redactor } from '../logging.js';
 import { VERSION } from '../version.js';
@@ -60,12 +59,9 @@ export async function writeRunReport(file: string, run: { command: string; start
     exitCode: run.exitCode,
     sections: run.sections.map(sectionReport),
   };
-  const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await fs.promises.writeFile(temp, `${JSON.stringify(redactor.redactDeep(report), null, 2)}\n`, { mode: 0o600 });
-    await fs.promises.rename(temp, file);
+    await writeFileAtomic(file, `${JSON.stringify(redactor.redactDeep(report), null, 2)}\n`);
   } catch (err) {
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
     // The run's own exit code still tells the scheduler what happened; a missing report must be loud, not fatal.
     getLogger('connector').error(`--report: cannot write "${file}" (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
     throw err;

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { errorMessage, type ErrorClass } from '../errors.js';
 import { redactor } from '../logging.js';
+import { syncDirectory, writeFileAtomic } from '../atomicWrite.js';
 
 /** What a spooled batch needs to be sent again exactly as it would have been (the bulk payload's envelope). */
 export interface SpoolEnvelope {
@@ -58,20 +59,10 @@ export class DeadLetterSpool {
     const folder = path.join(this.dir, sectionFolder(entry.section));
     const full: SpoolEntry = { version: 1, time: new Date().toISOString(), ...entry, records: redactor.redactDeep(entry.records) };
     const name = `${full.time.replace(/[:.]/g, '-')}-${randomUUID()}.json`;
-    const temp = path.join(folder, `.${name}.tmp`);
     try {
       await fs.promises.mkdir(folder, { recursive: true, mode: 0o700 });
-      const handle = await fs.promises.open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(full));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.promises.rename(temp, path.join(folder, name));
-      await syncDirectory(folder);
+      await writeFileAtomic(path.join(folder, name), JSON.stringify(full), { syncDir: true });
     } catch (err) {
-      await fs.promises.rm(temp, { force: true }).catch(() => undefined);
       throw new SpoolError(`cannot write to the spool "${folder}" (${(err as NodeJS.ErrnoException).code ?? errorMessage(err)})`);
     }
     return path.join(folder, name);
@@ -114,16 +105,5 @@ export class DeadLetterSpool {
     await syncDirectory(path.dirname(batch.file));
     // An emptied section folder goes too, so `replay --list` shows only what is left.
     await fs.promises.rmdir(path.dirname(batch.file)).catch(() => undefined);
-  }
-}
-
-/** A rename or unlink is durable only once its directory is synced (Linux); Windows cannot open a directory. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await fs.promises.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

@@ -4,10 +4,10 @@
  * of one). A file that does not look like ours (too long, or refused by `valid`) is never overwritten: the path may
  * point at a file that belongs to something else. Used by [jasper]'s `storage` file and by every incremental source.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../atomicWrite.js';
 
 export interface StateFileOptions {
   /** Section and setting named in errors ("[jasper] storage: ..."). */
@@ -49,18 +49,9 @@ export class StateFile {
     if (value.length > this.o.maxLength || !this.o.valid(value)) throw new Error(`refusing to save state to "${this.file}": not ${this.o.what}`);
     const dir = path.dirname(this.file);
     await fs.mkdir(dir, { recursive: true });
-    const temp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      const handle = await fs.open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(value, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fs.rename(temp, this.file);
+      await writeFileAtomic(this.file, value);
     } catch (err) {
-      await fs.rm(temp, { force: true });
       throw new Error(`cannot save the state file "${this.file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
   }

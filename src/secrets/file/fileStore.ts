@@ -19,6 +19,7 @@ import path from 'node:path';
 import { describeFsError, makeDirectories } from '../../makeDirectories.js';
 import { SecretStoreError, type WritableSecretStore } from '../writable.js';
 import { checkKdf, damaged, DEFAULT_KDF, nameMap, parseSecretsFile, sealedParts, TAG_BYTES, type Kdf, type Sealed, type SecretsFile } from './format.js';
+import { writeFileAtomic } from '../../atomicWrite.js';
 
 export const PASSPHRASE_ENV = 'CONNECTOR_SECRETS_PASSPHRASE';
 export const SECRETS_FILE_ENV = 'CONNECTOR_SECRETS_FILE';
@@ -157,20 +158,7 @@ async function readBounded(file: string): Promise<string> {
 async function writeAtomically(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
   makeDirectories(dir, 0o700);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temp, file);
-  } catch (err) {
-    await fs.rm(temp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, text);
   // rename keeps the temp file's 0600; chmod covers a umask that narrowed nothing on exotic filesystems.
   await fs.chmod(file, 0o600).catch(() => undefined);
 }
