@@ -15,6 +15,7 @@ import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '..
 import { readManagedSections } from '../managed/settings.js';
 import { createTemplateEngine } from '../managed/template/engine.js';
 import { OomnitzaClient } from '../oomnitza/client.js';
+import { findSource } from '../sources/registry.js';
 import { VERSION } from '../version.js';
 import type { CommonOptions } from './options.js';
 
@@ -79,6 +80,7 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
         print: (text) => process.stdout.write(`${text}\n`),
         converters: config.converters,
         connectorVersion: VERSION,
+        sources: findSource,
         saasHttp: (plan) => new HttpClient({ section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: getLogger(`managed/${String(plan.id)}`), connections: Math.max(16, opts.workers) }),
         once: opts.once,
         ignoreMaintenance: opts.ignoreCloudMaintenance,

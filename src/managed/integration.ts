@@ -38,6 +38,8 @@ export interface RunPlan {
   localMappings: FieldMappings;
   section?: ManagedSection;
   reports?: ReportsPlan;
+  /** §14: the built-in connector this run delegates to (`basic_connector`), read by src/managed/basicConnector.ts. */
+  basicConnector?: string;
 }
 
 /** Validates the parts of an element that identify it; used before anything else so errors can name the run. */
@@ -100,10 +102,11 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
   const software = definition.software_behavior;
   const saas = definition.saas_behavior;
 
-  // Paths this version does not have (README): refused, so that the cloud hears why instead of a wrong run.
-  if (!reports && typeof cloud.basic_connector === 'string' && cloud.basic_connector) {
-    throw new Error(`basic_connector "${cloud.basic_connector}" (a built-in connector run with cloud settings) is not supported by this version`);
+  const basic = cloud.basic_connector;
+  if (!reports && basic !== undefined && basic !== null && basic !== '' && typeof basic !== 'string') {
+    throw new Error(`"basic_connector" must be the name of a built-in connector (e.g. "vcenter"), not ${JSON.stringify(basic)}`);
   }
+  // Paths this version does not have (README): refused, so that the cloud hears why instead of a wrong run.
   const iam = isPlainObject(inputs.iam_roles) ? inputs.iam_roles.value : undefined;
   if (!reports && iam) throw new Error('the AWS IAM path (inputs.iam_roles) is not supported by this version');
 
@@ -152,6 +155,7 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
     section,
   };
   if (reports) plan.reports = reportsPlan(cloud, id);
+  else if (typeof basic === 'string' && basic) plan.basicConnector = basic;
   return plan;
 }
 

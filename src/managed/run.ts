@@ -21,6 +21,7 @@ import type { FieldMappings } from '../records.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import type { SnippetSandbox } from '../sandbox/types.js';
 import type { FetchEvent, FetchInput, FetchedItem, ManagedFetchModule } from './fetch/types.js';
+import { basicConnectorEvents, type SourceLookup } from './basicConnector.js';
 import type { RunPlan } from './integration.js';
 import { effectiveManagedMappings, mapRecord, type ManagedMappings, type RunConstants } from './mappings.js';
 import { runReports } from './reports.js';
@@ -49,6 +50,8 @@ export interface RunDeps {
   maxIterations?: number;
   /** How long the reports of an interrupted run may take (ms). */
   reportTimeoutMs?: number;
+  /** The built-in sources a `basic_connector` integration may delegate to (§14); injected by the CLI. */
+  sources?: SourceLookup;
 }
 
 /** What the cloud was told at the end; the summary and tests read it. */
@@ -166,7 +169,8 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
     let seenBatch = false;
     let itemNo = 0;
     try {
-      for await (const event of readAhead(deps.fetch.fetchIntegration(input))) {
+      const events = plan.basicConnector ? basicConnectorEvents(plan, input, deps) : deps.fetch.fetchIntegration(input);
+      for await (const event of readAhead(events)) {
         if (deps.signal.aborted) break;
         if (event.kind === 'batch') {
           seenBatch = true;

@@ -9,7 +9,7 @@ import { errorChain, errorText, ItemProcessor } from './items.js';
 import { isDict, KeyError, pyIter, truthy } from './python.js';
 import { Renderer } from './render.js';
 import { SaasCaller } from './request.js';
-import type { Behaviour, FetchEvent, FetchInput, FetchedItem } from './types.js';
+import type { Behaviour, FetchEvent, FetchInput, FetchedItem, ListAuthorization } from './types.js';
 
 export const BATCH_SIZE = 100;
 export const TEST_RUN_ITEMS = 10;
@@ -71,6 +71,20 @@ export async function fetchTestResponse(input: FetchInput): Promise<unknown> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * §14 basic_connector: the run's inputs (cloud inputs rendered as strings, local inputs over them, §8.1) and the SaaS
+ * auth the original computes for `list_behavior` (its request rendered, then static / session login / O12).
+ */
+export async function listAuthorization(input: FetchInput): Promise<ListAuthorization> {
+  const run = new Run(input);
+  const context = await run.baseContext();
+  const behaviour = input.integration.list_behavior;
+  if (!isDict(behaviour)) throw new KeyError('list_behavior');
+  const { request } = await run.saas.build(behaviour, context);
+  const auth = await run.saas.authorization(request, context);
+  return { inputs: context.inputs as Record<string, unknown>, headers: { ...auth.headers }, params: { ...auth.params } };
 }
 
 class Run {

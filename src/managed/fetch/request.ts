@@ -104,12 +104,16 @@ export class SaasCaller {
 
   /** Attaches the SaaS authorization (a session login first, §8.3), sends, parses. */
   async send(request: BuiltRequest, context: Context): Promise<ParsedReply> {
-    let auth: { headers: Record<string, string>; params: Record<string, string> };
-    if (this.auth.kind === 'static') auth = this.auth;
-    else if (this.auth.kind === 'session') auth = await this.login(this.auth.behavior, context);
-    else if (this.credentialSecret) auth = await this.secretFor(request);
-    else throw new Error(CREDENTIAL_ID_UNSUPPORTED);
+    const auth = await this.authorization(request, context);
     return this.exchange({ ...request, params: { ...request.params, ...auth.params } }, auth.headers, Object.keys(auth.params));
+  }
+
+  /** The SaaS auth headers/params for this request: static, a session login's result, or O12's answer. */
+  async authorization(request: BuiltRequest, context: Context): Promise<{ headers: Record<string, string>; params: Record<string, string> }> {
+    if (this.auth.kind === 'static') return this.auth;
+    if (this.auth.kind === 'session') return this.login(this.auth.behavior, context);
+    if (this.credentialSecret) return this.secretFor(request);
+    throw new Error(CREDENTIAL_ID_UNSUPPORTED);
   }
 
   /** O12 for this one call (2.3.3): the request as built, before any auth; not cached, as the original. */

@@ -86,6 +86,15 @@ export type FetchEvent =
   | { kind: 'end'; outcome: 'done' | 'canceled' | 'empty-first-page' }
   | { kind: 'failed'; stage: 'first-page' | 'later-page' | 'max-iterations'; message: string; detail: string };
 
+/** What listAuthorization() gives a basic_connector run (§14). */
+export interface ListAuthorization {
+  /** `inputs` of the rendering context: cloud inputs rendered as strings, local inputs over them (JSON types kept). */
+  inputs: Record<string, unknown>;
+  /** The SaaS auth computed for list_behavior: the original hands only the headers on (`authorization_settings`). */
+  headers: Record<string, string>;
+  params: Record<string, string>;
+}
+
 /** Functions src/managed/fetch/index.ts exports (the runner imports only these and the types above). */
 export interface ManagedFetchModule {
   /** §9: exploratory → pre-list → list, with detail/software/saas per item. */
@@ -94,4 +103,6 @@ export interface ManagedFetchModule {
   parseSaasAuthorization(value: unknown): SaasAuthorization;
   /** §11.8: is_custom + test run: the one list request, its JSON body (or undefined when not JSON). */
   fetchTestResponse(input: FetchInput): Promise<unknown>;
+  /** §14 basic_connector: the inputs and the SaaS auth computed for list_behavior (a session login, O12, or static). */
+  listAuthorization(input: FetchInput): Promise<ListAuthorization>;
 }

@@ -70,11 +70,14 @@ async function* organizationDevices(api: MerakiApi, orgId: string, s: MerakiNetw
 /** Validates the settings (ConfigError) and builds the source; nothing connects until check() or read(). */
 export function createMerakiNetworkDevicesSource(s: MerakiNetworkDevicesSettings, ctx: SourceContext): Source {
   const base = checkBaseUrl(s.url, { section: ctx.section }, { origin: true });
-  if (!s.meraki_api_key) throw new ConfigError({ section: ctx.section, key: 'meraki_api_key' }, 'missing the Meraki Dashboard API key');
+  // The original's managed mode hands the key over in authorization_settings, which wins over meraki_api_key.
+  const handed = s.authorization_settings['X-Cisco-Meraki-API-Key'];
+  const apiKey = typeof handed === 'string' && handed ? handed : s.meraki_api_key;
+  if (!apiKey) throw new ConfigError({ section: ctx.section, key: 'meraki_api_key' }, 'missing the Meraki Dashboard API key');
   const orgId = s.org_id.trim();
   const client = ctx.http.with({
     baseUrl: base,
-    auth: { ...tokenHeader('X-Cisco-Meraki-API-Key', s.meraki_api_key), describe: () => 'the API key' },
+    auth: { ...tokenHeader('X-Cisco-Meraki-API-Key', apiKey), describe: () => 'the API key' },
     headers: { accept: 'application/json' },
     rateLimit: rateLimitOf(s),
     explainFailure: explainMerakiFailure(ctx.section, orgId),

@@ -8,6 +8,14 @@ export const MERAKI_HOST = 'https://api.meraki.com';
 export const merakiNetworkDevicesSettings = {
   meraki_api_key: setting.secret({ description: 'Meraki Dashboard API key (sent as X-Cisco-Meraki-API-Key); Organization > Settings > Dashboard API access.' }),
   org_id: setting.string({ description: 'Meraki organization id; empty: every organization the API key can access.' }),
+  authorization_settings: {
+    ...setting.json<Record<string, unknown>>({
+      default: {},
+      example: '{}',
+      description: 'The original\'s managed mode: a JSON object whose X-Cisco-Meraki-API-Key value is sent instead of meraki_api_key.',
+    }),
+    secret: true,
+  },
   ...baseUrlSetting({ default: MERAKI_HOST, origin: true }),
   ...concurrencySettings,
   ...rateLimitSettings,

@@ -7,7 +7,7 @@ import type { ManagedFetchModule } from '../../../src/managed/fetch/types.js';
 
 test('index.ts offers the contract of types.ts', () => {
   const module: ManagedFetchModule = fetchModule;
-  expect(Object.keys(module).sort()).toEqual(['fetchIntegration', 'fetchTestResponse', 'parseSaasAuthorization']);
+  expect(Object.keys(module).sort()).toEqual(['fetchIntegration', 'fetchTestResponse', 'listAuthorization', 'parseSaasAuthorization']);
 });
 
 test('parseSaasAuthorization: object or JSON text, checked in the original\'s order', () => {

@@ -52,6 +52,13 @@ export function fakeFetch(scripts: Record<string, Script>, testResponse?: unknow
       inputs.push(input);
       return testResponse;
     },
+    async listAuthorization(input) {
+      // Raw cloud values (not rendered), local over them; static auth only.
+      inputs.push(input);
+      const cloudInputs = Object.fromEntries(Object.entries(input.integration.inputs).map(([k, v]) => [k, (v as { value?: unknown }).value]));
+      const auth = input.saasAuthorization.kind === 'static' ? input.saasAuthorization : { headers: {}, params: {} };
+      return { inputs: { ...cloudInputs, ...input.localInputs }, headers: auth.headers, params: auth.params };
+    },
   };
 }
 
