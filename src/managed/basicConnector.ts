@@ -52,7 +52,7 @@ export function delegate(name: string, sources: SourceLookup | undefined): Sourc
   const known = DELEGABLE.filter((n) => sources?.(n));
   const plugin = DELEGABLE.includes(name) ? sources?.(name) : undefined;
   if (!plugin) {
-    throw new BasicConnectorError(`basic_connector "${name}" is not a connector this version can run for a managed integration (it can: ${known.join(', ') || 'none'})`);
+    throw new BasicConnectorError(`no such connector for a managed integration in this version (it has: ${known.join(', ') || 'none'})`);
   }
   return plugin;
 }
@@ -82,7 +82,7 @@ export function delegatedSettings(plugin: SourcePlugin<any>, setup: ListAuthoriz
   const v = validateSettings(schema, entries, {}, { file: '', section: sectionName, sectionLine: 0, configDir });
   if (v.errors.length) {
     const problems = v.errors.map((e) => e.message.replace(/^\[[^\]]*\] /, 'input ')).join('; ');
-    throw new BasicConnectorError(`the integration's inputs do not fit basic_connector "${plugin.name}": ${problems}`);
+    throw new BasicConnectorError(`the integration's inputs do not fit its settings: ${problems}`);
   }
   for (const [key, spec] of Object.entries(schema)) {
     const value = v.values[key];
