@@ -41,6 +41,35 @@ test('plain `connector --once`: runs what one poll returned with [managed.7] fro
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('basic_connector through the CLI: the registry is injected, [managed.12] local_inputs hold the password of the delegated vcenter', async () => {
+  const { startFakeVcenter } = await import('../support/fakeVcenter.js');
+  const vc = await startFakeVcenter({ hostsPerDatacenter: 1, vmsPerHost: 2, only: 'api' });
+  try {
+    cloud = await startFakeManagedCloud({
+      mappings: { '12': { NAME: { type: 'attribute', value: 'name' } } },
+      polls: [[{
+        id: 12, name: 'vCenter VMs', type: 'assets', update_only: 'False', insert_only: 'False', basic_connector: 'vcenter',
+        inputs: { url: { value: vc.url }, username: { value: vc.username }, use_legacy_apis: { value: 'False' } },
+        list_behavior: { http_method: 'GET', url: '{{ inputs.url }}', headers: [], params: [], result: '{{ list_response }}' },
+        saas_authorization: { headers: { 'X-Unused': 'x' } },
+      }]],
+    });
+    const dir = tempDir({ 'config.ini': `${oomnitza()}
+[managed.12]
+local_inputs = {"password": "${vc.password}"}
+` });
+    const res = await runCli(['managed', '--once', '--ini', 'config.ini'], { cwd: dir });
+    expect(res.stderr).toMatch(/\[managed\.12 "vCenter VMs"\] pulled 2, filtered out 0, skipped 0, pushed 2, failed 0/);
+    expect(res.code).toBe(0);
+    expect(cloud.uploads.map((u) => u.records)).toEqual(vc.vms.map((v) => [{ NAME: v.name }]));
+    expect(cloud.finalized).toHaveLength(1);
+    expect(res.stderr).not.toContain(vc.password);
+    fs.rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await vc.close();
+  }
+});
+
 test('an invalid [managed.N] shape is a config error with file:line (exit 2) before any network call', async () => {
   cloud = await startFakeManagedCloud();
   const dir = tempDir({

@@ -77,7 +77,9 @@ test('cloud flags: strtobool strings (JSON booleans accepted too), the original\
   expect(planRun(integration(7, { sync_field: ' USER, ,EMAIL ' }), undefined, { parseSaasAuthorization }).syncField).toEqual(['USER', 'EMAIL']);
   expect(() => planRun(integration(7, { insert_only: 'true', update_only: 'true' }), undefined, { parseSaasAuthorization })).toThrow('cannot both be true');
   expect(() => planRun(integration(7, { saas_authorization: undefined }), undefined, { parseSaasAuthorization })).toThrow(/no saas_authorization: set it in \[managed\.7\]/);
-  expect(() => planRun(integration(7, { basic_connector: 'vcenter' }), undefined, { parseSaasAuthorization })).toThrow('basic_connector "vcenter" (a built-in connector run with cloud settings) is not supported');
+  expect(planRun(integration(7, { basic_connector: 'vcenter' }), undefined, { parseSaasAuthorization }).basicConnector).toBe('vcenter');
+  expect(planRun(integration(7, { basic_connector: '' }), undefined, { parseSaasAuthorization }).basicConnector).toBeUndefined();
+  expect(() => planRun(integration(7, { basic_connector: 5 }), undefined, { parseSaasAuthorization })).toThrow('"basic_connector" must be the name of a built-in connector');
   expect(() => planRun(integration(7, { inputs: { iam_roles: { value: 'arn:x' } } }), undefined, { parseSaasAuthorization })).toThrow('AWS IAM path');
 });
 
