@@ -4,6 +4,7 @@
  * A shape the run cannot use throws an Error saying which key; the runner reports it (the original drops it silently).
  */
 import type { FieldMappings } from '../records.js';
+import { usesAwsIam } from './fetch/index.js';
 import type { ManagedFetchModule, ManagedIntegrationDefinition, SaasAuthorization } from './fetch/types.js';
 import { isPlainObject, parseCloudOomnitzaAuthorization, parseLocalInputs, type ManagedSection, type OomnitzaAuthorization } from './settings.js';
 import { cloudTruthy, strtobool } from './values.js';
@@ -38,6 +39,8 @@ export interface RunPlan {
   localMappings: FieldMappings;
   section?: ManagedSection;
   reports?: ReportsPlan;
+  /** §11.2 "single mode": one record per upload (the AWS IAM path, §9.1). */
+  singleMode?: boolean;
 }
 
 /** Validates the parts of an element that identify it; used before anything else so errors can name the run. */
@@ -104,8 +107,6 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
   if (!reports && typeof cloud.basic_connector === 'string' && cloud.basic_connector) {
     throw new Error(`basic_connector "${cloud.basic_connector}" (a built-in connector run with cloud settings) is not supported by this version`);
   }
-  const iam = isPlainObject(inputs.iam_roles) ? inputs.iam_roles.value : undefined;
-  if (!reports && iam) throw new Error('the AWS IAM path (inputs.iam_roles) is not supported by this version');
 
   let saasAuthorization: SaasAuthorization | undefined;
   if (!reports) {
@@ -152,6 +153,7 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
     section,
   };
   if (reports) plan.reports = reportsPlan(cloud, id);
+  else if (usesAwsIam(definition)) plan.singleMode = true;
   return plan;
 }
 
