@@ -14,7 +14,7 @@ import { FIRST_PAGE_FAILED, LATER_PAGE_FAILED, fetchIntegration as fetchLevels, 
 import { errorChain, errorText } from './items.js';
 import { isDict, truthy } from './python.js';
 import { Renderer } from './render.js';
-import { SaasCaller, withParams } from './request.js';
+import { SaasCaller, SaasHttpError, withParams } from './request.js';
 import type { AwsIamOptions, CredentialCall, CredentialSecret, FetchEvent, FetchInput, ManagedIntegrationDefinition } from './types.js';
 
 export const IAM_URL = 'https://iam.amazonaws.com';
@@ -39,9 +39,10 @@ class AwsStepError extends Error {
   }
 }
 
-/** What the AWS server said (its error XML as the kit's error text keeps it), found in the error's causes. */
+/** What the AWS server said (its error XML as the kit's error text keeps it), behind a refused AWS call (not O12's). */
 function awsSaid(err: unknown): string | undefined {
-  for (let at: unknown = err, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
+  if (!(err instanceof SaasHttpError)) return undefined;
+  for (let at: unknown = err.cause, depth = 0; at instanceof Error && depth < 5; at = at.cause, depth++) {
     const m = /failed: HTTP \d+: (.+)$/s.exec(at.message);
     if (m) return m[1];
   }
@@ -81,7 +82,8 @@ export async function* fetchAwsIam(input: FetchInput): AsyncGenerator<FetchEvent
 
   /** One pass of the levels; returns how the run goes on: 'next' (pass done), or the run ended (already yielded). */
   async function* pass(passInput: FetchInput, role: string | undefined): AsyncGenerator<FetchEvent, 'next' | 'ended'> {
-    for await (const event of fetchLevels(passInput)) {
+    // Single mode's test run (the original's perform_sync): the passes run as usual until 10 records are out.
+    for await (const event of fetchLevels({ ...passInput, testRun: false })) {
       if (event.kind === 'batch') {
         let batch = event.items;
         if (input.testRun) batch = batch.slice(0, TEST_RUN_ITEMS - items);
