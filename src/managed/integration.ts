@@ -4,7 +4,7 @@
  * A shape the run cannot use throws an Error saying which key; the runner reports it (the original drops it silently).
  */
 import type { FieldMappings } from '../records.js';
-import { usesAwsIam } from './fetch/index.js';
+import { usesAwsIam } from './fetch/awsIam.js';
 import type { ManagedFetchModule, ManagedIntegrationDefinition, SaasAuthorization } from './fetch/types.js';
 import { isPlainObject, parseCloudOomnitzaAuthorization, parseLocalInputs, type ManagedSection, type OomnitzaAuthorization } from './settings.js';
 import { cloudTruthy, strtobool } from './values.js';

@@ -7,7 +7,6 @@ import type { FetchEvent, FetchInput } from './types.js';
 
 export { fetchTestResponse } from './fetch.js';
 export { parseSaasAuthorization } from './auth.js';
-export { usesAwsIam } from './awsIam.js';
 export type * from './types.js';
 
 /** §9.1: the AWS IAM path when the cloud input `iam_roles` is truthy, else the levels (exploratory → pre-list → list). */

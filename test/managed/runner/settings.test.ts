@@ -78,7 +78,9 @@ test('cloud flags: strtobool strings (JSON booleans accepted too), the original\
   expect(() => planRun(integration(7, { insert_only: 'true', update_only: 'true' }), undefined, { parseSaasAuthorization })).toThrow('cannot both be true');
   expect(() => planRun(integration(7, { saas_authorization: undefined }), undefined, { parseSaasAuthorization })).toThrow(/no saas_authorization: set it in \[managed\.7\]/);
   expect(() => planRun(integration(7, { basic_connector: 'vcenter' }), undefined, { parseSaasAuthorization })).toThrow('basic_connector "vcenter" (a built-in connector run with cloud settings) is not supported');
-  expect(() => planRun(integration(7, { inputs: { iam_roles: { value: 'arn:x' } } }), undefined, { parseSaasAuthorization })).toThrow('AWS IAM path');
+  // The AWS IAM path (single mode) by the raw value's Python truthiness: the text "False" is true, "" and [] are not.
+  const single = (value: unknown) => planRun(integration(7, { inputs: { iam_roles: { value } } }), undefined, { parseSaasAuthorization }).singleMode ?? false;
+  expect(['arn:x', 'False', 1, ['a'], '', [], null, 0].map(single)).toEqual([true, true, true, true, false, false, false, false]);
 });
 
 test('vault_keys: saas_authorization and local_inputs from a secret backend, checked like INI values; a missing one is an error', async () => {
