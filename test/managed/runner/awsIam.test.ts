@@ -12,6 +12,7 @@ import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { fakeAwsScope, startFakeAws, type FakeAws, type FakeAwsOptions } from '../../support/fakeAws.js';
 import { startFakeManagedCloud, type FakeAwsCredential, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
+import { captureLogs } from '../../http/logCapture.js';
 import { harness } from './harness.js';
 
 let engine: TemplateEngine;
@@ -111,8 +112,10 @@ function envelope(records: unknown[], error: string | null = null): Record<strin
 test('a pass per assumed role, then the user\'s own; one record per upload; finalize; O12 told each IAM/STS call', async () => {
   await start();
   const saveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-'));
+  const logs = captureLogs();
   try {
     const code = await run({ saveData: true, saveDir });
+    logs.stop();
     expect(code).toBe(0);
     expect(cloud.uploads).toEqual([
       envelope([{ INSTANCE: 'i-01', OWNER: 444455556666 }]),
@@ -153,8 +156,11 @@ test('a pass per assumed role, then the user\'s own; one record per upload; fina
     for (const secret of aws.issued.flatMap((i) => [i.secretAccessKey, i.sessionToken])) {
       expect(JSON.stringify(cloud.requests)).not.toContain(secret);
       expect(saved).not.toContain(secret);
+      expect(logs.lines.map((l) => l.message).join('\n')).not.toContain(secret);
     }
+    expect(logs.lines.length).toBeGreaterThan(0);
   } finally {
+    logs.stop();
     fs.rmSync(saveDir, { recursive: true, force: true });
   }
 });
@@ -255,4 +261,26 @@ test('the fake AWS refuses an unsigned call with AWS\'s XML', async () => {
   const reply = await fetch(`${aws.iamUrl}/?Action=GetUser&Version=2010-05-08`);
   expect(reply.status).toBe(403);
   expect(await reply.text()).toMatch(/<ErrorResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code><Message>Request is missing Authentication Token<\/Message><\/Error><RequestId>/);
+});
+
+test('single mode: a record whose mapping fails goes alone at its place, between the good ones', async () => {
+  aws = await startFakeAws(awsOptions({ roles: { [ROLE_A]: [instance(1), { ...instance(2), instanceType: 'bad' }, instance(3)], [ROLE_B]: [] } }));
+  cloud = await startFakeManagedCloud({
+    storedTokens: { '5': 'sync-token-abcdefghij' },
+    mappings: { '7': { INSTANCE: MAPPINGS.INSTANCE, CHECK: { type: 'attribute', value: "{{ 1 // (0 if instancesSet['item'].instanceType == 'bad' else 1) }}" } } },
+    awsCredentials: { 'aws-cred': { ...KEY, scopeOf: (url) => fakeAwsScope(aws, url) } },
+    polls: [[integration(7)]],
+  });
+  expect(await run()).toBe(1);
+  expect(cloud.uploads.map((u) => [u.records, u.error])).toEqual([
+    [[{ INSTANCE: 'i-01', CHECK: 1 }], null],
+    [[{
+      reservationId: 'r-444455556666-1', ownerId: '444455556666',
+      instancesSet: { item: { instanceId: 'i-02', instanceType: 'bad', privateIpAddress: '10.0.0.2' } },
+      pre_list_response_item: null, exploratory_list_response_item: null,
+    }], expect.stringContaining('Failed to process the mapping value: ')],
+    [[{ INSTANCE: 'i-03', CHECK: 1 }], null],
+    [[{ INSTANCE: 'i-09', CHECK: 1 }], null],
+  ]);
+  expect(cloud.finalized).toHaveLength(1);
 });
