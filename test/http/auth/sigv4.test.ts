@@ -62,3 +62,24 @@ test.each([
 ])('the scope of %s', (host, scope) => {
   expect(awsScopeOfHost(host)).toEqual(scope);
 });
+
+test('as a kit provider: signedRequests + sigV4Sign over the request as it goes out; a server that verifies SigV4 accepts it', async () => {
+  const { startFakeAws, fakeAwsScope } = await import('../../support/fakeAws.js');
+  const { signedRequests } = await import('../../../src/http/auth/index.js');
+  const { HttpClient } = await import('../../../src/http/client.js');
+  const key = { accessKeyId: 'AKIAKITTEST00000001', secretAccessKey: 'kit/test/secret' };
+  const aws = await startFakeAws({ ...key, userInstances: [{ instanceId: 'i-1', instanceType: 't3.micro', privateIpAddress: '10.0.0.1' }] });
+  const http = new HttpClient({ section: 'sigv4', tls: { verify: true } });
+  try {
+    const auth = signedRequests((req, now) => {
+      Object.assign(req.headers, sigV4Sign({ method: req.method, url: req.url, body: req.body }, key, fakeAwsScope(aws, req.url)!, now).headers);
+    });
+    const client = http.with({ baseUrl: aws.ec2Url, auth });
+    const reply = await client.request('GET', '/?Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=tag%3AName&Filter.1.Value.1=a+b');
+    expect(reply.text).toContain('<instanceId>i-1</instanceId>');
+    expect(aws.requests.map((r) => [r.principal, r.error])).toEqual([['user', undefined]]);
+  } finally {
+    await http.close();
+    await aws.close();
+  }
+});
