@@ -284,3 +284,14 @@ test('single mode: a record whose mapping fails goes alone at its place, between
   ]);
   expect(cloud.finalized).toHaveLength(1);
 });
+
+test('canceled in Oomnitza during the first role\'s pass: nothing more sent, no other pass; finalize', async () => {
+  await start();
+  cloud.cancelAfterUploads = 2;
+  await run();
+  expect(cloud.uploads.map((u) => (u.records as Array<{ INSTANCE: string }>)[0].INSTANCE)).toEqual(['i-01', 'i-02']);
+  expect(cloud.finalized).toEqual([cloud.uploads[0].portion]);
+  // The runner reads one event ahead while it uploads (README), so role A's last page, and role B's AssumeRole, may
+  // be fetched before the cancel is seen; what they brought is not sent, and no list call follows.
+  expect(aws.lines().filter((l) => l.startsWith('DescribeInstances@') && !l.endsWith(ROLE_A))).toEqual([]);
+});
