@@ -4,6 +4,7 @@
  * A shape the run cannot use throws an Error saying which key; the runner reports it (the original drops it silently).
  */
 import type { FieldMappings } from '../records.js';
+import { usesAwsIam } from './fetch/awsIam.js';
 import type { ManagedFetchModule, ManagedIntegrationDefinition, SaasAuthorization } from './fetch/types.js';
 import { isPlainObject, parseCloudOomnitzaAuthorization, parseLocalInputs, type ManagedSection, type OomnitzaAuthorization } from './settings.js';
 import { cloudTruthy, strtobool } from './values.js';
@@ -40,6 +41,8 @@ export interface RunPlan {
   reports?: ReportsPlan;
   /** §14: the built-in connector this run delegates to (`basic_connector`), read by src/managed/basicConnector.ts. */
   basicConnector?: string;
+  /** §11.2 "single mode": one record per upload (the AWS IAM path, §9.1). */
+  singleMode?: boolean;
 }
 
 /** Validates the parts of an element that identify it; used before anything else so errors can name the run. */
@@ -106,9 +109,6 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
   if (!reports && basic !== undefined && basic !== null && basic !== '' && typeof basic !== 'string') {
     throw new Error(`"basic_connector" must be the name of a built-in connector (e.g. "vcenter"), not ${JSON.stringify(basic)}`);
   }
-  // Paths this version does not have (README): refused, so that the cloud hears why instead of a wrong run.
-  const iam = isPlainObject(inputs.iam_roles) ? inputs.iam_roles.value : undefined;
-  if (!reports && iam) throw new Error('the AWS IAM path (inputs.iam_roles) is not supported by this version');
 
   let saasAuthorization: SaasAuthorization | undefined;
   if (!reports) {
@@ -155,6 +155,7 @@ export function planRun(cloud: Record<string, unknown>, section: ManagedSection 
     section,
   };
   if (reports) plan.reports = reportsPlan(cloud, id);
+  else if (usesAwsIam(definition)) plan.singleMode = true;
   else if (typeof basic === 'string' && basic) plan.basicConnector = basic;
   return plan;
 }

@@ -20,7 +20,7 @@ import { SectionStats } from '../pipeline/summary.js';
 import type { FieldMappings } from '../records.js';
 import { createSandbox } from '../sandbox/sandbox.js';
 import type { SnippetSandbox } from '../sandbox/types.js';
-import type { FetchEvent, FetchInput, FetchedItem, ManagedFetchModule } from './fetch/types.js';
+import type { AwsIamOptions, FetchEvent, FetchInput, FetchedItem, ManagedFetchModule } from './fetch/types.js';
 import { basicConnectorEvents, type SourceLookup } from './basicConnector.js';
 import type { RunPlan } from './integration.js';
 import { effectiveManagedMappings, mapRecord, type ManagedMappings, type RunConstants } from './mappings.js';
@@ -52,6 +52,8 @@ export interface RunDeps {
   reportTimeoutMs?: number;
   /** The built-in sources a `basic_connector` integration may delegate to (§14); injected by the CLI. */
   sources?: SourceLookup;
+  /** The AWS IAM path's endpoints and clock (tests). */
+  aws?: AwsIamOptions;
 }
 
 /** What the cloud was told at the end; the summary and tests read it. */
@@ -144,6 +146,7 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
     testRun,
     maxIterations: deps.maxIterations,
     signal: deps.signal,
+    aws: deps.aws,
   };
   const stage = await RecordStage.create(plan, mappings, deps);
   const saver = deps.saveData ? new Saver(path.join(deps.saveDir, `managed.${safeName(String(plan.id))}`), log) : undefined;
@@ -192,7 +195,9 @@ async function runList(plan: RunPlan, deps: RunDeps, client: OomnitzaClient, clo
           itemNo += event.items.length;
           stats.pulled += event.items.length;
           await saver?.write('raw', event.items.map((i) => ('record' in i ? i.record : i.raw)));
-          await stage.process(event.items, first, constants, pusher);
+          if (!plan.singleMode) await stage.process(event.items, first, constants, pusher);
+          // Single mode (§11.2): every record alone, in record order, error records at their place.
+          else for (const [i, item] of event.items.entries()) await stage.process([item], first + i, constants, pusher);
         } else if (event.kind === 'end') {
           if (event.outcome === 'canceled') {
             outcome = 'canceled';

@@ -7,6 +7,24 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sigV4Sign } from '../../src/http/auth/sigv4.js';
+
+/**
+ * A stored credential holding AWS keys (the managed AWS IAM path): O12 answers SigV4 headers for the call it is
+ * given, signed with this key pair, as the cloud does. Tests may change the fields while a run goes.
+ */
+export interface FakeAwsCredential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Signing service and region of a call's URL (undefined → 400, as for a URL the cloud cannot sign). */
+  scopeOf(url: URL): { service: string; region: string } | undefined;
+  /** The cloud's clock (ms). */
+  now?: () => number;
+  /** Sign with a wrong secret (a cloud holding a rotated-away key). */
+  wrongSecret?: boolean;
+  /** O12 answers this status for calls whose `Action` param is the key. */
+  failActions?: Record<string, number>;
+}
 
 export interface CloudRequest {
   method: string;
@@ -46,6 +64,8 @@ export interface FakeManagedCloudOptions {
   credentials?: Record<string, Record<string, unknown>>;
   /** O12: credential id -> the auth it adds to a SaaS call (`{headers, params}`); an unknown id → 404. */
   credentialSecrets?: Record<string, { headers?: Record<string, unknown>; params?: Record<string, unknown> }>;
+  /** O12: credential id -> AWS keys; the answer signs the call (SigV4 headers), see FakeAwsCredential. */
+  awsCredentials?: Record<string, FakeAwsCredential>;
   media?: MediaFileSpec[];
   /** Sent as X-CSRF-Token on AuthTest answers. */
   csrfToken?: string;
@@ -199,12 +219,30 @@ export async function startFakeManagedCloud(opts: FakeManagedCloudOptions = {}):
       }
       const secret = /^\/api\/v3\/auth\/([^/]+)\/secret$/.exec(pathname);
       if (secret && req.method === 'POST') {
+        const aws = opts.awsCredentials?.[decodeURIComponent(secret[1])];
         const c = opts.credentialSecrets?.[decodeURIComponent(secret[1])];
-        if (!c) return send(res, 404, { error: 'no such credential' });
+        if (!c && !aws) return send(res, 404, { error: 'no such credential' });
         const call = body as Record<string, unknown> | undefined;
         const missing = ['url', 'http_method', 'params', 'headers', 'body'].filter((k) => !call || !(k in call));
         if (missing.length) return send(res, 400, { error: `Missing keys: ${missing.join(', ')}` });
-        return send(res, 200, { headers: c.headers ?? {}, params: c.params ?? {} });
+        if (aws) {
+          const params = (call!.params ?? {}) as Record<string, string>;
+          const failure = aws.failActions?.[params.Action];
+          if (failure) return send(res, failure, { error: `injected ${failure}` });
+          let target: URL;
+          try {
+            target = new URL(String(call!.url));
+          } catch {
+            return send(res, 400, { error: 'bad url' });
+          }
+          for (const [k, v] of Object.entries(params)) target.searchParams.append(k, String(v));
+          const scope = aws.scopeOf(target);
+          if (!scope) return send(res, 400, { error: `cannot sign for ${target.host}` });
+          const secretKey = aws.wrongSecret ? `${aws.secretAccessKey}x` : aws.secretAccessKey;
+          const signed = sigV4Sign({ method: String(call!.http_method), url: target, body: String(call!.body ?? '') }, { accessKeyId: aws.accessKeyId, secretAccessKey: secretKey }, scope, (aws.now ?? Date.now)());
+          return send(res, 200, { headers: { Authorization: signed.headers.authorization, 'X-Amz-Date': signed.headers['x-amz-date'] }, params: {} });
+        }
+        return send(res, 200, { headers: c!.headers ?? {}, params: c!.params ?? {} });
       }
       const credential = /^\/api\/v3\/auth\/([^/]+)$/.exec(pathname);
       if (credential && req.method === 'GET') {

@@ -18,5 +18,6 @@ export {
   type ServiceAccountKey,
 } from './jwtBearer.js';
 export { signedRequests, type RequestSigner, type SignedRequestsOptions } from './signed.js';
+export { awsScopeOfHost, sigV4Sign, type AwsCredentials, type AwsScope, type SigV4Options, type SigV4Request, type SigV4Result } from './sigv4.js';
 export { signJwt, type JwtAlgorithm, type JwtHeader } from './jwt.js';
 export { REFRESH_MARGIN_MS } from './tokenCache.js';

@@ -4,7 +4,7 @@
  * ../shared/reference/oomnitza-managed.md §6–§9 and §12. The runner never builds a SaaS request; the fetch engine
  * never talks to Oomnitza except through the callbacks given here.
  */
-import type { HttpClient } from '../../http/index.js';
+import type { AwsScope, HttpClient } from '../../http/index.js';
 import type { TemplateEngine } from '../template/types.js';
 
 /** A behaviour as the cloud sends it (§6): templates inside, validated by the fetch engine when it is used. */
@@ -61,6 +61,8 @@ export interface FetchInput {
    * sync token. A throw counts as a failure of the call it was for. Absent: credential_id runs fail their first call.
    */
   credentialSecret?(call: CredentialCall): Promise<CredentialSecret>;
+  /** The AWS IAM path (awsIam.ts): where its IAM/STS calls go, how assumed-role calls are signed. Defaults: AWS. */
+  aws?: AwsIamOptions;
   /** Detail/software calls in flight at once (the original: 1). */
   concurrency: number;
   /** Test runs (§11.7): stop after the first batch, truncated to 10 items. */
@@ -68,6 +70,18 @@ export interface FetchInput {
   /** MAX_ITERATIONS (§9.2): 1000 unless a test lowers it. */
   maxIterations?: number;
   signal?: AbortSignal;
+}
+
+/** Where the AWS IAM path sends its calls and how it signs with assumed-role credentials (tests point these at fakes). */
+export interface AwsIamOptions {
+  /** Default https://iam.amazonaws.com */
+  iamUrl?: string;
+  /** Default https://sts.amazonaws.com */
+  stsUrl?: string;
+  /** The signing service and region of a call made with assumed-role credentials; default: from its host. */
+  scopeOf?(url: URL): AwsScope | undefined;
+  /** Clock of the local signatures (ms since the epoch). */
+  now?(): number;
 }
 
 /** One fetched item: the record to map (after detail/software/saas, §9.5–9.7), or the raw list item and why it failed. */

@@ -80,7 +80,9 @@ test('cloud flags: strtobool strings (JSON booleans accepted too), the original\
   expect(planRun(integration(7, { basic_connector: 'vcenter' }), undefined, { parseSaasAuthorization }).basicConnector).toBe('vcenter');
   expect(planRun(integration(7, { basic_connector: '' }), undefined, { parseSaasAuthorization }).basicConnector).toBeUndefined();
   expect(() => planRun(integration(7, { basic_connector: 5 }), undefined, { parseSaasAuthorization })).toThrow('"basic_connector" must be the name of a built-in connector');
-  expect(() => planRun(integration(7, { inputs: { iam_roles: { value: 'arn:x' } } }), undefined, { parseSaasAuthorization })).toThrow('AWS IAM path');
+  // The AWS IAM path (single mode) by the raw value's Python truthiness: the text "False" is true, "" and [] are not.
+  const single = (value: unknown) => planRun(integration(7, { inputs: { iam_roles: { value } } }), undefined, { parseSaasAuthorization }).singleMode ?? false;
+  expect(['arn:x', 'False', 1, ['a'], '', [], null, 0].map(single)).toEqual([true, true, true, true, false, false, false, false]);
 });
 
 test('vault_keys: saas_authorization and local_inputs from a secret backend, checked like INI values; a missing one is an error', async () => {
