@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { HttpClient } from '../src/http/client.js';
 import { getLogger } from '../src/logging.js';
 import { ldap } from '../src/sources/ldap/index.js';
-import { findSource } from '../src/sources/registry.js';
+import { hasSource } from '../src/sources/registry.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { runConnector } from './runConnector.js';
 import { startSlapd } from '../test/support/slapd.js';
@@ -49,7 +49,7 @@ async function sourceOnly(url: string): Promise<void> {
 }
 
 async function endToEnd(url: string, dir: string): Promise<void> {
-  if (!findSource('ldap')) {
+  if (!hasSource('ldap')) {
     console.log('end to end: skipped, "ldap" is not registered in src/sources/registry.ts yet');
     return;
   }
