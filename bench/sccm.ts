@@ -3,7 +3,10 @@
  * report throughput, round trips (queries the server received) and heap use sampled during the read.
  * The server runs in a child process so its own allocations do not blur the connector's memory curve.
  *
- *   node --expose-gc dist/bench/sccm.js [computers=50000] [softwarePerComputer=40]
+ *   node --expose-gc dist/bench/sccm.js [computers=50000] [softwarePerComputer=40] [--no-e2e] [--trace-memory]
+ *
+ * Then the real CLI reads the same database end to end (`upload sccm` to the fake Oomnitza): its peak RSS, and with
+ * --trace-memory its main thread's heap at the peak (bench/memoryTrace.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +20,7 @@ import { startTdsServer } from '../test/support/tds/server.js';
 import { syntheticSccm } from '../test/support/tds/synthetic.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { saveRow } from './results.js';
+import { summariseTrace } from './memoryTrace.js';
 import { runConnector } from './runConnector.js';
 
 interface ServerReady {
@@ -110,7 +114,9 @@ async function endToEnd(port: number, computers: number, software: number): Prom
         'mapping.SERIAL_NUMBER = {"source": "hardware.serial_number", "required": true}\nmapping.NAME = hardware.computer_name\n' +
         'mapping.MODEL = hardware.model\nmapping.LAST_LOGON = hardware.last_logon\n',
     );
-    const r = await runConnector(['upload', 'sccm', '--ini', 'config.ini', '--workers', '4'], dir);
+    const trace = process.argv.includes('--trace-memory') ? path.join(dir, 'memory.txt') : undefined;
+    const r = await runConnector(['upload', 'sccm', '--ini', 'config.ini', '--workers', '4'], dir, { trace });
+    if (trace) process.stdout.write(summariseTrace(fs.readFileSync(trace, 'utf8')));
     if (r.code !== 0) process.stderr.write(r.stderr);
     console.log(
       `end to end (CLI, 4 workers): ${computers} computers x ${software} software rows, ${oom.recordCount} pushed in ${r.seconds.toFixed(2)} s = ` +
