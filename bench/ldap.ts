@@ -15,8 +15,9 @@ import { fileURLToPath } from 'node:url';
 import type { HttpClient } from '../src/http/client.js';
 import { getLogger } from '../src/logging.js';
 import { ldap } from '../src/sources/ldap/index.js';
-import { findSource } from '../src/sources/registry.js';
+import { hasSource } from '../src/sources/registry.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+import { saveRow } from './results.js';
 import { runConnector } from './runConnector.js';
 import { startSlapd } from '../test/support/slapd.js';
 import { READER, SUFFIX, buildDirectory, writeLdif } from '../test/fixtures/ldap/directory.js';
@@ -49,7 +50,7 @@ async function sourceOnly(url: string): Promise<void> {
 }
 
 async function endToEnd(url: string, dir: string): Promise<void> {
-  if (!findSource('ldap')) {
+  if (!hasSource('ldap')) {
     console.log('end to end: skipped, "ldap" is not registered in src/sources/registry.ts yet');
     return;
   }
@@ -64,8 +65,14 @@ async function endToEnd(url: string, dir: string): Promise<void> {
     if (r.code !== 0 && r.code !== 1) process.stderr.write(r.stderr);
     console.log(
       `end to end (CLI, 4 workers): ${users} users read, ${oom.recordCount} pushed in ${r.seconds.toFixed(2)} s = ` +
-        `${Math.round(oom.recordCount / r.seconds)} records/s incl. startup, exit ${r.code}, peak RSS ${r.peakMb.toFixed(0)} MB`,
+        `${Math.round(oom.recordCount / r.seconds)} records/s incl. startup, exit ${r.code}, peak RSS ${r.peakMb.toFixed(0)} MB, ` +
+        `CPU ${((r.cpuMs ?? NaN) / 1000).toFixed(1)} s; load ${os.loadavg()[0].toFixed(2)}`,
     );
+    saveRow({
+      key: 'ldap.50k.rss', label: `LDAP ${users} users, CLI end to end: peak RSS`, value: Math.round(r.peakMb), unit: 'MB',
+      target: { op: '<=', value: 150 }, ideal: 150, cpuMs: r.cpuMs, command: `node dist/bench/ldap.js ${users}`,
+      note: `${oom.recordCount} pushed, ${Math.round(oom.recordCount / r.seconds)} records/s, exit ${r.code}`,
+    });
   } finally {
     await oom.close();
   }

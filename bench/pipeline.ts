@@ -16,6 +16,7 @@ import { Transformer } from '../src/pipeline/transform.js';
 import { createSandbox } from '../src/sandbox/sandbox.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { summariseTrace } from './memoryTrace.js';
+import { saveRow } from './results.js';
 import { runConnector } from './runConnector.js';
 
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100_000);
@@ -65,7 +66,7 @@ status_label:
 `;
 }
 
-async function runCli(dir: string, workers: number): Promise<{ seconds: number; runSeconds: number; peakMb: number; code: number }> {
+async function runCli(dir: string, workers: number): Promise<{ seconds: number; runSeconds: number; peakMb: number; code: number; cpuMs?: number }> {
   const r = await runConnector(['upload', 'csv_assets', '--ini', 'config.ini', '--workers', String(workers)], dir, traceMemory ? { trace: path.join(dir, 'memory.txt') } : {});
   if (traceMemory) {
     process.stdout.write(summariseTrace(fs.readFileSync(path.join(dir, 'memory.txt'), 'utf8')));
@@ -96,9 +97,22 @@ async function endToEnd(n: number, runs: Array<[number, number]>): Promise<void>
           `${ideal ? `; ideal ${ideal}/s, ${Math.round((100 * pushRate) / ideal)}% of it` : ''}; peak RSS ${r.peakMb.toFixed(0)} MB; ` +
           `load ${os.loadavg()[0].toFixed(2)}`,
       );
+      if (workers === 8) saveRows(n, latency, workers, rate, r);
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Issue 19's rows for this case (bench/table.ts): records/s over the process's wall time, and peak RSS. */
+function saveRows(n: number, latency: number, workers: number, rate: number, r: { peakMb: number; cpuMs?: number; code: number }): void {
+  const rows = n >= 1_000_000 ? `${n / 1_000_000}M` : `${Math.round(n / 1000)}k`;
+  const key = `pipeline.${rows}.${latency}ms.${workers}w`;
+  const what = `pipeline ${rows} rows, ${latency} ms, ${workers} workers`;
+  const command = `node dist/bench/pipeline.js ${n} --no-transform --case ${latency}:${workers}`;
+  const note = `exit ${r.code}, load ${os.loadavg()[0].toFixed(1)}`;
+  saveRow({ key: `${key}.rate`, label: `${what}: records/s over wall time`, value: rate, unit: 'records/s',
+    target: { op: '>=', value: latency ? 36_000 : 40_000 }, ideal: 40_000, cpuMs: r.cpuMs, command, note });
+  saveRow({ key: `${key}.rss`, label: `${what}: peak RSS`, value: Math.round(r.peakMb), unit: 'MB', target: { op: '<=', value: 120 }, ideal: 120, cpuMs: r.cpuMs, command, note });
 }
 
 async function transformOnly(n: number): Promise<void> {

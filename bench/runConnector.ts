@@ -1,6 +1,7 @@
 /** Runs the built CLI as a child process and samples its peak RSS (VmHWM) from /proc while it runs. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +10,8 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export interface MeasuredRun {
   /** Wall clock, Node start-up included. */
   seconds: number;
+  /** CPU time of the whole process (user + system, all threads), from bench/usage.ts; undefined if it did not exit normally. */
+  cpuMs?: number;
   peakMb: number;
   code: number;
   stderr: string;
@@ -23,11 +26,12 @@ export interface RunConnectorOptions {
 export function runConnector(args: string[], cwd: string, opts: RunConnectorOptions = {}): Promise<MeasuredRun> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const preload = opts.trace ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : [];
+    const usage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'connector-usage-')), 'usage.json');
+    const preload = ['--import', path.join(root, 'dist/bench/usage.js'), ...(opts.trace ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : [])];
     const child = spawn(process.execPath, [...preload, path.join(root, 'bin/connector'), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1', ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
+      env: { ...process.env, NO_PROXY: '127.0.0.1', CONNECTOR_BENCH_USAGE: usage, ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
     });
     let peakKb = 0;
     let stderr = '';
@@ -42,7 +46,17 @@ export function runConnector(args: string[], cwd: string, opts: RunConnectorOpti
     }, 50);
     child.on('close', (code) => {
       clearInterval(timer);
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakMb: peakKb / 1024, code: code ?? -1, stderr });
+      let cpuMs: number | undefined;
+      try {
+        const u = JSON.parse(fs.readFileSync(usage, 'utf8')) as { cpuMs: number; maxRssKb: number };
+        cpuMs = u.cpuMs;
+        // The kernel's own peak beats a 50 ms sample of a short process.
+        peakKb = Math.max(peakKb, u.maxRssKb);
+      } catch {
+        /* killed, or exited before the preload ran */
+      }
+      fs.rmSync(path.dirname(usage), { recursive: true, force: true });
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuMs, peakMb: peakKb / 1024, code: code ?? -1, stderr });
     });
   });
 }

@@ -6,7 +6,7 @@
 import './heapTuning.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConnectorError, isConfigError } from '../errors.js';
-import { configureLogging, flushLogs, getLogger, plainLine, redactor, setLogFormat, type LogFormat } from '../logging.js';
+import { plainLine, redactor, setLogFormat, type LogFormat } from '../logLine.js';
 import { VERSION } from '../version.js';
 import { addCommonOptions, logFormatOption, readCommonOptions, type CommonOptions } from './options.js';
 import { addRenderCommand } from './render.js';
@@ -17,6 +17,12 @@ import { addRenderCommand } from './render.js';
 const EXIT_CONFIG = 2;
 const EXIT_BUG = 70;
 
+/** winston, loaded by the commands that log (not by `version`, `--help` or a usage error: ~80 ms of start-up). */
+let logging: typeof import('../logging.js') | undefined;
+async function loadLogging(): Promise<typeof import('../logging.js')> {
+  return (logging ??= await import('../logging.js'));
+}
+
 /**
  * Ctrl-C / SIGTERM: the first stops the run (`what` says how); the second exits at once. The signal's reason names
  * the signal, so that what is not sent is reported as "stopped early: SIGTERM".
@@ -25,7 +31,8 @@ function stopSignal(what = 'finishing batches in flight, then stopping'): AbortS
   const controller = new AbortController();
   const onSignal = (name: string) => {
     if (controller.signal.aborted) process.exit(130);
-    getLogger('connector').warn(`${name} received: ${what} (press again to quit now)`);
+    // Every command that stops on a signal configured logging first (prepare), so winston is loaded by now.
+    logging?.getLogger('connector').warn(`${name} received: ${what} (press again to quit now)`);
     controller.abort(new ConnectorError(name));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
@@ -66,9 +73,10 @@ function givenOption(cmd: Command, name: string): string | undefined {
   return [cmd, cmd.parent].find((c) => c?.getOptionValueSource(name) === 'cli')?.opts<Record<string, string>>()[name];
 }
 
-function prepare(opts: CommonOptions): void {
+/** Sets up logging from the common options; a bad logging.json rejects with a config error (exit 2). */
+async function prepare(opts: CommonOptions): Promise<void> {
   setLogFormat(opts.logFormat ?? 'text');
-  configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
+  (await loadLogging()).configureLogging(opts.loggingConfig, opts.loggingConfigExplicit);
 }
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
@@ -84,9 +92,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--report <file>', 'write the outcome of the run as JSON (counts, error classes, spooled records, exit code) for schedulers')
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
-      prepare(opts);
       const signal = stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping');
-      run(import('./upload.js').then(({ upload }) => upload(sections, opts, signal)));
+      run(prepare(opts).then(() => import('./upload.js')).then(({ upload }) => upload(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('test'))
@@ -94,9 +101,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .argument('<sections...>', 'INI section names')
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
-      prepare(opts);
       const signal = stopSignal();
-      run(import('./check.js').then(({ check }) => check(sections, opts, signal)));
+      run(prepare(opts).then(() => import('./check.js')).then(({ check }) => check(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('serve'))
@@ -127,9 +133,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
         fetchAttempts: o.fetchRetries + 1,
         fetchRetryDelayMs: o.fetchRetryDelay * 1000,
       };
-      prepare(opts);
       // Loaded on demand: upload runs from cron never need the server code.
-      run(import('../server/serve.js').then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning, metricsPort: o.metricsPort, metricsHost: o.metricsHost }, stopSignal())));
+      run(prepare(opts).then(() => import('../server/serve.js')).then(({ serve }) => serve({ ...opts, host: o.host, port: Number(o.port), tuning, metricsPort: o.metricsPort, metricsHost: o.metricsHost }, stopSignal())));
     });
 
   program
@@ -145,9 +150,9 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       o.ini = givenOption(cmd, 'ini') ?? o.ini;
       o.loggingConfig = givenOption(cmd, 'loggingConfig') ?? o.loggingConfig;
       setLogFormat(o.logFormat);
-      configureLogging(o.loggingConfig, givenOption(cmd, 'loggingConfig') !== undefined);
       const signal = stopSignal('stopping after the batch in flight');
-      run(import('./replay.js').then(({ replay }) => replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
+      const configured = loadLogging().then((l) => l.configureLogging(o.loggingConfig, givenOption(cmd, 'loggingConfig') !== undefined));
+      run(configured.then(() => import('./replay.js')).then(({ replay }) => replay(sections, { ini: o.ini, list: o.list, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
     });
 
   program
@@ -164,9 +169,9 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       const o = { ...cmd.opts<{ ini: string; loggingConfig: string; confirm: number }>() };
       o.ini = givenOption(cmd, 'ini') ?? o.ini;
       o.loggingConfig = givenOption(cmd, 'loggingConfig') ?? o.loggingConfig;
-      configureLogging(o.loggingConfig, givenOption(cmd, 'loggingConfig') !== undefined);
       const signal = stopSignal('stopping after the batch in flight');
-      run(import('./retire.js').then(({ retire }) => retire(section, { ini: o.ini, confirm: o.confirm, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
+      const configured = loadLogging().then((l) => l.configureLogging(o.loggingConfig, givenOption(cmd, 'loggingConfig') !== undefined));
+      run(configured.then(() => import('./retire.js')).then(({ retire }) => retire(section, { ini: o.ini, confirm: o.confirm, print: (t) => process.stdout.write(`${t}\n`) }, signal)));
     });
 
   program
@@ -197,8 +202,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((_o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       const o = cmd.opts<{ once: boolean; ignoreCloudMaintenance: boolean; metricsPort?: number; metricsHost: string }>();
-      prepare(opts);
-      run(import('./managed.js').then(({ managed }) => managed(
+      run(prepare(opts).then(() => import('./managed.js')).then(({ managed }) => managed(
         { ...opts, once: Boolean(o.once), ignoreCloudMaintenance: Boolean(o.ignoreCloudMaintenance), metricsPort: o.metricsPort, metricsHost: o.metricsHost },
         stopSignal('no further poll; runs in progress get [oomnitza] stop_grace to finish, then are interrupted'),
       )));
@@ -236,5 +240,5 @@ main(process.argv)
     process.exitCode = code;
     // Lingering keep-alive sockets or workers must not keep a cron job alive.
     setTimeout(() => process.exit(code), 2000).unref();
-    await flushLogs();
+    await logging?.flushLogs();
   });

@@ -1,6 +1,6 @@
 /** Flags shared by upload, test and serve, with the original's names and meanings. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { LOG_FORMATS, type LogFormat } from '../logging.js';
+import { LOG_FORMATS, type LogFormat } from '../logLine.js';
 
 export interface CommonOptions {
   ini: string;

@@ -1,5 +1,5 @@
 /** `connector upload <section...>`: the nightly job. Sections run one after the other. */
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfig, type Config } from '../config/loadConfig.js';
 import { Offboarding } from '../offboarding/offboarding.js';
 import { errorMessage, isConfigError } from '../errors.js';
 import { getLogger } from '../logging.js';
@@ -8,7 +8,9 @@ import { fingerprintOf, openIncremental } from '../pipeline/incremental.js';
 import { Progress } from '../pipeline/progress.js';
 import { completeRun } from '../pipeline/runComplete.js';
 import { runOptions } from '../pipeline/runOptions.js';
-import { createRuntimes } from '../pipeline/sectionRuntime.js';
+import { createRuntimes, type SectionRuntime } from '../pipeline/sectionRuntime.js';
+import { effectiveMappings } from '../pipeline/effectiveMappings.js';
+import { parseConverterSpec } from '../records.js';
 import { writeRunReport } from '../pipeline/runReport.js';
 import { printSummaries, type SectionStats } from '../pipeline/summary.js';
 import { stopCause, syncSection } from '../pipeline/syncSection.js';
@@ -34,6 +36,8 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
   };
   const config = await loadConfig(opts.ini, { sections: sectionNames, requireEnabled: true });
   const runtimes = createRuntimes(config, { signal, workers: opts.workers });
+  // The first section's sandbox worker starts while Oomnitza is asked for a session and mappings (bench/startup.ts).
+  const warming = runtimes.length ? warmSandbox(runtimes[0], config) : undefined;
 
   let oomnitza: OomnitzaConnection;
   try {
@@ -70,6 +74,8 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     let untrack: (() => void) | undefined;
     try {
       if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
+      // Settled before prepareSection asks for the sandbox, so that it gets this one rather than starting a second.
+      if (rt === runtimes[0]) await warming;
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
       const { request } = prepared;
       const testmode = opts.testmode || rt.section.common.test_run;
@@ -102,4 +108,18 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
   await oomnitza.client.close();
   printSummaries(results, opts.testmode);
   return finish(results.every((s) => s.ok) && !signal.aborted ? 0 : 1, results);
+}
+
+/**
+ * Starts a section's sandbox worker (QuickJS in a thread: ~0.2-0.3 s) during the round trips to Oomnitza, when the
+ * section needs one whatever Oomnitza answers: it has a filter, or its INI or default mappings use a custom converter.
+ * With use_server_map the server's mappings may name further custom converters, so the sandbox then gets every one
+ * in [converters] (a superset, which the runtime keeps for the section). Errors are left for prepareSection to report.
+ */
+function warmSandbox(rt: SectionRuntime, config: Config): Promise<unknown> {
+  const { section } = rt;
+  const specs = Object.values(effectiveMappings(section, {})).flatMap((m) => (m.converter ? [m.converter] : []));
+  const custom = new Set(config.converters.map((c) => c.name));
+  if (!section.filter && !specs.some((spec) => custom.has(parseConverterSpec(spec).name))) return Promise.resolve();
+  return rt.sandbox(section.common.use_server_map ? [...specs, ...custom] : specs).catch(() => undefined);
 }

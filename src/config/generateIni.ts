@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { oomnitzaSettings } from '../oomnitza/settings.js';
-import { sources } from '../sources/registry.js';
+import { loadAllSources } from '../sources/registry.js';
 import { formatDefault, type SettingsSchema } from './settings.js';
 
 function block(name: string, title: string, schema: SettingsSchema, extra: string[] = []): string {
@@ -16,7 +16,8 @@ function block(name: string, title: string, schema: SettingsSchema, extra: strin
   return lines.join('\n');
 }
 
-export function renderExampleIni(): string {
+/** Loads every source (their settings declarations are what this prints). */
+export async function renderExampleIni(): Promise<string> {
   const header = [
     '# Example configuration for connector, written by `connector generate-ini`.',
     '# One section per source; copy a section with a suffix to run it twice: [ldap] and [ldap.Contractors].',
@@ -26,8 +27,7 @@ export function renderExampleIni(): string {
     '',
   ].join('\n');
   const parts = [block('oomnitza', 'Where records are sent', oomnitzaSettings)];
-  for (const name of Object.keys(sources).sort()) {
-    const plugin = sources[name];
+  for (const [name, plugin] of await loadAllSources()) {
     parts.push(
       block(name, plugin.title, plugin.settings, [
         'enable = False',
@@ -42,5 +42,5 @@ export function renderExampleIni(): string {
 /** Writes the example; an existing file is kept as `<file>.bak` first. */
 export async function writeExampleIni(file: string): Promise<void> {
   if (fs.existsSync(file)) await fs.promises.rename(file, `${file}.bak`);
-  await fs.promises.writeFile(file, renderExampleIni());
+  await fs.promises.writeFile(file, await renderExampleIni());
 }

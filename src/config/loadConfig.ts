@@ -13,8 +13,7 @@ import { oomnitzaSettings, type OomnitzaSettings } from '../oomnitza/settings.js
 import { parseConverterSpec, parseMappingValue, type FieldMappings } from '../records.js';
 import { checkSnippetSyntax } from '../sandbox/syntax.js';
 import type { SnippetSource } from '../sandbox/types.js';
-import { loadSecrets } from '../secrets/index.js';
-import { findSource, sources } from '../sources/registry.js';
+import { findSource, hasSource, loadAllSources, sourceTypes } from '../sources/registry.js';
 import type { SourcePlugin } from '../sources/types.js';
 import { commonSettings } from './commonSettings.js';
 import { parseIni, type IniDocument, type IniSection } from './iniReader.js';
@@ -108,7 +107,7 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Confi
 
   for (const [name, section] of doc.sections) {
     if (SPECIAL.has(name) || opts.sections.includes(name) || name.startsWith('managed')) continue;
-    if (!findSource(sectionType(name))) {
+    if (!hasSource(sectionType(name))) {
       // A config carried over from the original lists every source; only an enabled one deserves a warning.
       const message = `${file}:${section.line}: [${name}]: section type "${sectionType(name)}" is not supported by this version; ignored`;
       if (isEnabled(section)) warnings.push(message);
@@ -162,6 +161,9 @@ export async function secretsFor(doc: IniDocument, section: IniSection, errors: 
   const keys = (raw.vault_keys ?? '').split(/\s+/).filter(Boolean);
   if (keys.length === 0) return {};
   try {
+    // Loaded only for a section that has vault_keys: the backends (keyring's native module, Vault/CyberArk clients)
+    // cost start-up time that a config without secrets in a store should not pay.
+    const { loadSecrets } = await import('../secrets/index.js');
     const secrets = await loadSecrets({
       section: section.name,
       alias: raw.vault_alias || section.name,
@@ -208,9 +210,9 @@ async function readSection(
 ): Promise<SectionConfig | undefined> {
   const file = doc.file;
   const type = sectionType(section.name);
-  const plugin = findSource(type);
+  const plugin = await findSource(type);
   if (!plugin) {
-    errors.push(new ConfigError({ file, line: section.line, section: section.name }, `unknown section type "${type}"; known types: ${Object.keys(sources).sort().join(', ')}`));
+    errors.push(new ConfigError({ file, line: section.line, section: section.name }, `unknown section type "${type}"; known types: ${sourceTypes.join(', ')}`));
     return undefined;
   }
   const secrets = await secretsFor(doc, section, errors);
@@ -228,7 +230,8 @@ async function readSection(
     errors.push(new ConfigError({ file, line: section.entries.get('enable')?.line ?? section.line, section: section.name, key: 'enable' }, 'section is not enabled; set "enable = True" to run it'));
   }
   if (c.sync_mode === 'incremental' && !plugin.incremental) {
-    const able = Object.values(sources).filter((p) => p.incremental).map((p) => p.name).sort();
+    // An error path: every source is loaded to name those that can.
+    const able = [...(await loadAllSources()).values()].filter((p) => p.incremental).map((p) => p.name).sort();
     errors.push(new ConfigError({ file, line: section.entries.get('sync_mode')?.line, section: section.name, key: 'sync_mode' },
       `sync_mode = incremental: [${type}] cannot read incrementally (its API cannot list only what changed); sources that can: ${able.join(', ')}`));
   } else if (c.sync_mode === 'incremental' && own.errors.length === 0) {
@@ -352,6 +355,6 @@ function warnUnknown(doc: IniDocument, section: IniSection, known: Set<string>, 
  * The section types whose source plugin passes `accept`, e.g. those that receive webhooks: the composition root
  * answers this so that commands like `connector serve` select sources by capability, never by name.
  */
-export function sourceTypesWhere(accept: (plugin: SourcePlugin<any>) => boolean): Map<string, SourcePlugin<any>> {
-  return new Map(Object.entries(sources).filter(([, plugin]) => accept(plugin)));
+export async function sourceTypesWhere(accept: (plugin: SourcePlugin<any>) => boolean): Promise<Map<string, SourcePlugin<any>>> {
+  return new Map([...(await loadAllSources())].filter(([, plugin]) => accept(plugin)));
 }

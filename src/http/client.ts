@@ -8,7 +8,8 @@
  * pool, TLS and proxy and adds what is particular to the vendor API.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request as undiciRequest } from './undiciLite.js';
 import { getLogger, type Logger } from '../logging.js';
 import {
   HttpError,

@@ -6,7 +6,8 @@
  * - an empty element is null; values stay strings (xmltodict does not guess types); namespaces prefixes are kept.
  * https://github.com/martinblech/xmltodict
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** xmltodict's shape (attributes `@name`, text `#text`, values as text), shared by every XML reader of the kit. */
 export const XML_PARSER_OPTIONS = {
@@ -23,11 +24,23 @@ export const XML_PARSER_OPTIONS = {
   htmlEntities: false,
 } as const;
 
-const parser = new XMLParser(XML_PARSER_OPTIONS);
+/**
+ * fast-xml-parser is loaded on the first XML body (its one-file CommonJS build), not with the HTTP client: most runs
+ * never parse XML, and its ESM build is ~25 modules and ~60 ms of start-up (bench/startup.ts).
+ */
+let xml: { parser: XMLParser; validator: typeof XMLValidator } | undefined;
+function loadParser(): NonNullable<typeof xml> {
+  if (!xml) {
+    const lib = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    xml = { parser: new lib.XMLParser(XML_PARSER_OPTIONS), validator: lib.XMLValidator };
+  }
+  return xml;
+}
 
 /** Parses an XML document; throws on malformed XML. */
 export function parseXml(text: string): unknown {
-  const valid = XMLValidator.validate(text);
+  const { parser, validator } = loadParser();
+  const valid = validator.validate(text);
   if (valid !== true) throw new Error(`malformed XML at line ${valid.err.line}: ${valid.err.msg}`);
   return emptyToNull(parser.parse(text));
 }

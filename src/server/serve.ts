@@ -144,7 +144,7 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
   checkAddress(opts.host, opts.port);
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning };
   checkTuning(tuning);
-  const types = sourceTypesWhere(receivesWebhooks);
+  const types = await sourceTypesWhere(receivesWebhooks);
   const names = await servedSectionNames(opts.ini, types);
   const config = await loadConfig(opts.ini, { sections: names, requireEnabled: true });
   if (config.sections.length === 0) {

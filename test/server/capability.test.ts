@@ -3,7 +3,7 @@ import { sourceTypesWhere } from '../../src/config/loadConfig.js';
 import type { WebhookDescriptor } from '../../src/sources/types.js';
 import { webhook } from './harness.js';
 
-const served = sourceTypesWhere((plugin) => plugin.webhook !== undefined);
+const served = await sourceTypesWhere((plugin) => plugin.webhook !== undefined);
 const jamf = served.get('casper')?.webhook as WebhookDescriptor;
 
 test('Jamf Pro is the one source that declares webhooks', () => {

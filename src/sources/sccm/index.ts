@@ -6,6 +6,7 @@
 import type sql from 'mssql';
 import { defineSource, type Source, type SourceContext } from '../types.js';
 import { describeAddress, explainError, poolConfig, tdsSecureContext, unencryptedError, validateSettings, type PoolOptions } from './connection.js';
+import { loadMssql } from './loadMssql.js';
 import { countComputers, readComputers, type MergeStats } from './sccmReader.js';
 import { sccmSettings, type SccmSettings } from './settings.js';
 
@@ -19,7 +20,7 @@ function sccmSource(settings: SccmSettings, ctx: SourceContext): Source {
   /** Opens a fresh pool (no state shared between runs or sections); errors explained. */
   async function open(): Promise<{ pool: sql.ConnectionPool; opts: PoolOptions }> {
     const opts: PoolOptions = { settings, address, tls: ctx.tls, secureContext, section: ctx.section, loginErrors: [] };
-    const { default: mssql } = await import('mssql');
+    const mssql = await loadMssql();
     const pool = new mssql.ConnectionPool(poolConfig(opts));
     // mssql re-emits some connection errors on the pool; they also reach the awaiting call, so only log them.
     pool.on('error', (err: unknown) => ctx.log.debug(`connection error: ${String((err as Error)?.message ?? err)}`));

@@ -16,7 +16,7 @@ afterEach(closeContexts);
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const base = { tenant_id: TENANT, client_id: 'c1', secret: 's3cr3t-value', default_role: '25', default_position: 'Employee' };
 
-test('the settings table: the original five with their defaults, then the Graph host, the login host and paging', () => {
+test('the settings table: the original five with their defaults, then the Graph host, the login host and paging', async () => {
   const table = Object.entries(azureUsersSettings).map(([key, s]) => [key, s.required, s.secret, s.default]);
   expect(table).toEqual([
     ['tenant_id', false, false, ''],
@@ -32,7 +32,7 @@ test('the settings table: the original five with their defaults, then the Graph 
   expect(azureusers.name).toBe('azureusers');
   expect(azureusers.dataType).toBe('users');
   expect(azureusers.defaultMappings(settingsFrom(azureUsersSettings, base))).toEqual({ PERMISSIONS_ID: { setting: 'default_role' } });
-  const ini = renderExampleIni();
+  const ini = await renderExampleIni();
   expect(ini).toContain('[azureusers]\nenable = False\n');
   expect(ini).toMatch(/\[azureusers\][\s\S]*\ntenant_id = 00000000-0000-0000-0000-000000000000\n[\s\S]*\nsecret =\n[\s\S]*\nurl = https:\/\/graph\.microsoft\.com\n/);
 });

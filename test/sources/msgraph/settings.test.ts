@@ -23,14 +23,14 @@ const APP = [
 ];
 const LIMITS = [['concurrency', false, false, 0], ['rate_limit_max_wait', false, false, 300]];
 
-test('the settings tables: the shared app and host settings, then each source\'s own', () => {
+test('the settings tables: the shared app and host settings, then each source\'s own', async () => {
   expect(table(intuneSettings)).toEqual([...APP, ['filter', false, false, ''], ['load_software', false, false, false], ...LIMITS]);
   expect(table(entraDevicesSettings)).toEqual([...APP, ['filter', false, false, ''], ['load_owners', false, false, false], ['page_size', false, false, 999], ...LIMITS]);
   expect(table(entraGroupsSettings)).toEqual([
     ...APP, ['member_type', false, false, 'users'], ['filter', false, false, ''], ['transitive', false, false, false],
     ['default_role', false, false, ''], ['default_position', false, false, ''], ['page_size', false, false, 999], ...LIMITS,
   ]);
-  const ini = renderExampleIni();
+  const ini = await renderExampleIni();
   for (const name of ['intune_devices', 'entra_devices', 'entra_groups']) {
     expect(ini).toMatch(new RegExp(`\\[${name}\\]\\nenable = False\\n[\\s\\S]*?\\ntenant_id = 00000000-0000-0000-0000-000000000000\\n[\\s\\S]*?\\nclient_secret =\\n[\\s\\S]*?\\ncertificate_file =\\n`));
   }

@@ -10,7 +10,7 @@ import { tempDir } from '../../helpers/runCli.js';
 
 const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/original-example.ini');
 
-test('the settings table: five required settings as in the original, its sync_field default, and a generous timeout', () => {
+test('the settings table: five required settings as in the original, its sync_field default, and a generous timeout', async () => {
   const table = Object.entries(workdaySettings).map(([key, s]) => [key, s.required, s.secret, s.default]);
   expect(table).toEqual([
     ['report_url', true, false, ''],
@@ -22,7 +22,7 @@ test('the settings table: five required settings as in the original, its sync_fi
     ['timeout', false, false, 1800],
   ]);
   expect(workday.dataType).toBe('users');
-  const ini = renderExampleIni();
+  const ini = await renderExampleIni();
   expect(ini).toMatch(/\[workday\]\nenable = False\n[\s\S]*\nreport_url = https:\/\/wd2-impl-services1\.workday\.com\/ccx\/service\/customreport2\/tenant\/ISU_Owner\/Oomnitza_Users\?format=json\n[\s\S]*\nsync_field = USER\n[\s\S]*\ntimeout = 1800\n/);
 });
 
