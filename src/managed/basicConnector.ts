@@ -33,7 +33,7 @@ export const DELEGABLE: readonly string[] = [
 ];
 
 /** The sources this build has, by INI section type (src/sources/registry.ts findSource, injected by the CLI). */
-export type SourceLookup = (name: string) => SourcePlugin<any> | undefined;
+export type SourceLookup = (name: string) => Promise<SourcePlugin<any> | undefined>;
 
 /** The setting a delegated connector reads the cloud-computed auth headers from. */
 const AUTHORIZATION_SETTINGS = 'authorization_settings';
@@ -48,10 +48,12 @@ class BasicConnectorError extends Error {
 }
 
 /** The plugin of `name`, or an error naming what this build can delegate to. */
-export function delegate(name: string, sources: SourceLookup | undefined): SourcePlugin<any> {
-  const known = DELEGABLE.filter((n) => sources?.(n));
-  const plugin = DELEGABLE.includes(name) ? sources?.(name) : undefined;
+export async function delegate(name: string, sources: SourceLookup | undefined): Promise<SourcePlugin<any>> {
+  const plugin = DELEGABLE.includes(name) ? await sources?.(name) : undefined;
   if (!plugin) {
+    // The registry loads sources lazily: those that can be delegated to are loaded only to name them here.
+    const known: string[] = [];
+    for (const n of DELEGABLE) if (await sources?.(n)) known.push(n);
     throw new BasicConnectorError(`no such connector for a managed integration in this version (it has: ${known.join(', ') || 'none'})`);
   }
   return plugin;
@@ -128,7 +130,7 @@ export async function* basicConnectorEvents(plan: RunPlan, input: FetchInput, de
     while (unread.length) yield { kind: 'batch', items: [unread.shift()!] };
   };
   try {
-    const plugin = delegate(name, deps.sources);
+    const plugin = await delegate(name, deps.sources);
     // The auth is computed before the connector exists, as the original does (a session login happens here).
     const setup = await deps.fetch.listAuthorization(input);
     for (const value of [...Object.values(setup.headers), ...Object.values(setup.params)]) if (value) redactor.add(value);
