@@ -85,3 +85,15 @@ export function errorClass(err: unknown): ErrorClass {
   }
   return err instanceof PermanentError ? 'permanent' : 'transient';
 }
+
+/** The chain of messages behind a failure, `cause` by `cause` (managed mode sends it where the original sent a traceback: no code, no secret). */
+export function errorChain(err: unknown): string {
+  const lines: string[] = [];
+  const seen = new Set<unknown>();
+  for (let at: unknown = err; at !== undefined && at !== null && !seen.has(at); at = (at as { cause?: unknown }).cause) {
+    seen.add(at);
+    lines.push(at instanceof Error ? `${at.name}: ${at.message}` : String(at));
+    if (!(at instanceof Error)) break;
+  }
+  return lines.join('\nCaused by: ');
+}

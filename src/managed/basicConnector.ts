@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { IniEntry } from '../config/iniReader.js';
 import type { SettingsSchema } from '../config/settings.js';
 import { validateSettings } from '../config/validate.js';
-import { errorMessage } from '../errors.js';
+import { errorChain, errorMessage } from '../errors.js';
 import { redactor, type Logger } from '../logging.js';
 import type { Source, SourceContext, SourcePlugin } from '../sources/types.js';
 import type { FetchEvent, FetchInput, FetchedItem, ListAuthorization, ManagedFetchModule } from './fetch/types.js';
@@ -93,18 +93,6 @@ export function delegatedSettings(plugin: SourcePlugin<any>, setup: ListAuthoriz
   return v.values;
 }
 
-/** The chain of messages behind a failure (the original sends a traceback; we send no code, no secret). */
-function chain(err: unknown): string {
-  const lines: string[] = [];
-  const seen = new Set<unknown>();
-  for (let at: unknown = err; at !== undefined && at !== null && !seen.has(at); at = (at as { cause?: unknown }).cause) {
-    seen.add(at);
-    lines.push(at instanceof Error ? `${at.name}: ${at.message}` : String(at));
-    if (!(at instanceof Error)) break;
-  }
-  return lines.join('\nCaused by: ');
-}
-
 /** What the run hands over (a subset of RunDeps). */
 export interface BasicConnectorDeps {
   sources?: SourceLookup;
@@ -166,7 +154,7 @@ export async function* basicConnectorEvents(plan: RunPlan, input: FetchInput, de
     const said = errorMessage(err);
     const message = firstBlockFailed(`basic_connector "${name}": ${said}`);
     deps.log.error(`${plan.label}: ${message}`);
-    yield { kind: 'failed', stage: 'first-page', message, detail: err instanceof BasicConnectorError ? message : chain(err) };
+    yield { kind: 'failed', stage: 'first-page', message, detail: err instanceof BasicConnectorError ? message : errorChain(err) };
     return;
   } finally {
     await source?.close?.();

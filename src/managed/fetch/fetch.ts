@@ -5,7 +5,8 @@
  */
 import { fanOut } from '../../http/index.js';
 import { LEVELS, type Context, type LevelKind } from './context.js';
-import { errorChain, errorText, ItemProcessor } from './items.js';
+import { errorChain } from '../../errors.js';
+import { errorText, ItemProcessor } from './items.js';
 import { isDict, KeyError, pyIter, truthy } from './python.js';
 import { Renderer } from './render.js';
 import { SaasCaller } from './request.js';

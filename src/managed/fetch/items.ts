@@ -105,14 +105,3 @@ export function errorText(err: unknown): string {
   return String(err);
 }
 
-/** The chain of messages behind a failure (the original sends a traceback; we send no code, no secret). */
-export function errorChain(err: unknown): string {
-  const lines: string[] = [];
-  const seen = new Set<unknown>();
-  for (let at: unknown = err; at !== undefined && at !== null && !seen.has(at); at = (at as { cause?: unknown }).cause) {
-    seen.add(at);
-    lines.push(at instanceof Error ? `${at.name}: ${at.message}` : String(at));
-    if (!(at instanceof Error)) break;
-  }
-  return lines.join('\nCaused by: ');
-}
