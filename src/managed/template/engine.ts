@@ -83,8 +83,13 @@ export class QuickJsTemplateEngine implements TemplateEngine {
     this.lanes = Array.from({ length: workers }, () => new Lane());
   }
 
+  /**
+   * Starts the first sandbox (so that a broken runtime fails here, and the first render does not wait for it); the
+   * other lanes start when a render first reaches them: each is ~30 MB (a V8 heap and QuickJS's memory), and a run
+   * whose templates mostly skip the sandbox (fetch/shortcuts.ts, fastPath.ts) may never need them.
+   */
   async start(): Promise<void> {
-    await Promise.all(this.lanes.map((lane) => this.ensureWorker(lane)));
+    await this.ensureWorker(this.lanes[0]);
   }
 
   render(template: string, context: TemplateContext, mode: RenderMode): Promise<unknown> {
