@@ -6,7 +6,8 @@
  * worker is replaced; the scopes it held are loaded again into the next one from the JSON kept here.
  *
  * `workers` (default 1) runs that many sandboxes side by side; a scope stays on the worker it was given, a
- * one-off render goes to the least busy one. A worker renders one template at a time.
+ * one-off render goes to the least busy one. A worker renders one template at a time, and starts when a render
+ * first reaches it (not with the engine).
  */
 import { SnippetWorker, type RunReply } from '../../sandbox/workerHandle.js';
 import { MIN_MEMORY_MB } from '../../sandbox/quickjs.js';
@@ -84,12 +85,13 @@ export class QuickJsTemplateEngine implements TemplateEngine {
   }
 
   /**
-   * Starts the first sandbox (so that a broken runtime fails here, and the first render does not wait for it); the
-   * other lanes start when a render first reaches them: each is ~30 MB (a V8 heap and QuickJS's memory), and a run
-   * whose templates mostly skip the sandbox (fetch/shortcuts.ts, fastPath.ts) may never need them.
+   * Nothing starts here: a sandbox starts when a render first reaches its lane. Each is ~30 MB of RSS (a V8 heap
+   * and QuickJS's memory) and 0.3-0.5 s of CPU, and a run whose templates all skip the sandbox (fetch/shortcuts.ts,
+   * fastPath.ts: bench/managed.ts sends it no render at all) never needs one. A sandbox that cannot start fails
+   * that first render.
    */
   async start(): Promise<void> {
-    await this.ensureWorker(this.lanes[0]);
+    if (this.closed) throw new Error('the template engine is closed');
   }
 
   render(template: string, context: TemplateContext, mode: RenderMode): Promise<unknown> {
