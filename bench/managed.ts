@@ -5,6 +5,9 @@
  * request at a time: 10,000 x 20 ms = over 200 s for the detail calls alone.
  *
  *   npm run build && node dist/bench/managed.js [items=10000] [workers=8] [latencyMs=20]
+ *
+ * Also prints the CLI's CPU time (user+sys of all its threads, from /proc: the figure to compare on a loaded machine)
+ * and how many requests the SaaS held on average (8 at --workers 8 is the ideal).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,15 +15,32 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startFakeManagedCloud } from '../test/support/fakeManagedCloud.js';
+import { summariseTrace } from './memoryTrace.js';
 import { runConnector } from './runConnector.js';
 
 const [items = 10_000, workers = 8, latency = 20] = process.argv.slice(2).map(Number);
 const PAGE = 100;
 
-async function startSaas(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+async function startSaas(): Promise<{ url: string; requests: () => number; inFlight: () => { average: number; seconds: number }; close: () => Promise<void> }> {
   let requests = 0;
+  // Time-weighted number of requests the SaaS holds (arrival to reply): how close the run keeps `workers` in flight.
+  let held = 0;
+  let heldSince = 0;
+  let heldArea = 0;
+  let first = 0;
+  let last = 0;
+  const tick = (delta: number) => {
+    const now = performance.now();
+    if (held > 0) heldArea += held * (now - heldSince);
+    heldSince = now;
+    held += delta;
+    first ||= now;
+    last = now;
+  };
   const server = http.createServer((req, res) => {
     requests++;
+    tick(1);
+    res.on('finish', () => tick(-1));
     const url = new URL(req.url ?? '/', 'http://x');
     setTimeout(() => {
       res.setHeader('Content-Type', 'application/json');
@@ -38,6 +58,7 @@ async function startSaas(): Promise<{ url: string; requests: () => number; close
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests: () => requests,
+    inFlight: () => ({ average: heldArea / (last - first), seconds: (last - first) / 1000 }),
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
@@ -66,11 +87,18 @@ const cloud = await startFakeManagedCloud({
 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-managed-'));
 fs.writeFileSync(path.join(dir, 'config.ini'), `[oomnitza]\nurl = ${cloud.url}\napi_token = ${cloud.token}\n`);
-const run = await runConnector(['managed', '--once', '--workers', String(workers)], dir);
+// BENCH_CPU_PROF=<dir>: a V8 CPU profile per thread of the CLI there; BENCH_TRACE_MEMORY=1: peak memory per thread.
+const trace = process.env.BENCH_TRACE_MEMORY ? path.join(dir, 'memory.trace') : undefined;
+const run = await runConnector(['managed', '--once', '--workers', String(workers)], dir, {
+  ...(process.env.BENCH_CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] } : {}),
+  ...(trace ? { trace } : {}),
+});
 const summary = /\[managed\.7[^\n]*/.exec(run.stderr)?.[0] ?? run.stderr.slice(-2000);
 console.log(`managed: ${items} items, a detail call each, ${latency} ms SaaS latency, --workers ${workers}`);
 console.log(`  exit ${run.code}; ${run.seconds.toFixed(1)} s wall clock (Node start-up included); ${Math.round(items / run.seconds)} items/s; peak RSS ${run.peakMb.toFixed(0)} MB`);
-console.log(`  SaaS requests ${saas.requests()}; uploads ${cloud.uploadCount}, records ${cloud.recordCount}; ideal at ${workers} in flight: ${(((items + items / PAGE) * latency) / workers / 1000).toFixed(1)} s`);
+console.log(`  CPU ${run.cpu.total.toFixed(2)} s (user+sys, all threads) = ${((run.cpu.total * 1e6) / items).toFixed(0)} µs per item; main thread ${run.cpu.main.toFixed(2)} s, busiest other thread ${run.cpu.busiestOther.toFixed(2)} s; load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`  SaaS requests ${saas.requests()}, first to last ${saas.inFlight().seconds.toFixed(1)} s, ${saas.inFlight().average.toFixed(2)} held by the SaaS on average; uploads ${cloud.uploadCount}, records ${cloud.recordCount}; ideal at ${workers} in flight: ${(((items + items / PAGE) * latency) / workers / 1000).toFixed(1)} s`);
 console.log(`  ${summary}`);
+if (trace && fs.existsSync(trace)) process.stdout.write(summariseTrace(fs.readFileSync(trace, 'utf8')));
 await Promise.all([saas.close(), cloud.close()]);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -15,12 +15,16 @@ export interface MeasuredRun {
   peakMb: number;
   code: number;
   stderr: string;
+  /** CPU seconds (user+sys) from /proc, sampled every 50 ms: the whole process, its main thread, its busiest other thread. */
+  cpu: { total: number; main: number; busiestOther: number };
 }
 
 export interface RunConnectorOptions {
   /** Preload bench/memoryTrace.js in the CLI: it appends memory samples of the main thread and workers to this file. */
   trace?: string;
   env?: Record<string, string>;
+  /** More node options for the CLI (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export function runConnector(args: string[], cwd: string, opts: RunConnectorOptions = {}): Promise<MeasuredRun> {
@@ -28,18 +32,25 @@ export function runConnector(args: string[], cwd: string, opts: RunConnectorOpti
     const started = process.hrtime.bigint();
     const usage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'connector-usage-')), 'usage.json');
     const preload = ['--import', path.join(root, 'dist/bench/usage.js'), ...(opts.trace ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : [])];
-    const child = spawn(process.execPath, [...preload, path.join(root, 'bin/connector'), ...args], {
+    const child = spawn(process.execPath, [...preload, ...(opts.nodeArgs ?? []), path.join(root, 'bin/connector'), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NO_PROXY: '127.0.0.1', CONNECTOR_BENCH_USAGE: usage, ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
     });
     let peakKb = 0;
+    // Per thread (tid → user+sys ticks): threads that end before the process keep their last sample.
+    const ticks = new Map<string, number>();
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        for (const tid of fs.readdirSync(`/proc/${child.pid}/task`)) {
+          const stat = fs.readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on: utime is 14, stime 15
+          ticks.set(tid, Number(f[11]) + Number(f[12]));
+        }
       } catch {
         /* exited */
       }
@@ -56,7 +67,11 @@ export function runConnector(args: string[], cwd: string, opts: RunConnectorOpti
         /* killed, or exited before the preload ran */
       }
       fs.rmSync(path.dirname(usage), { recursive: true, force: true });
-      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuMs, peakMb: peakKb / 1024, code: code ?? -1, stderr });
+      const hz = 100; // USER_HZ on Linux
+      const main = (ticks.get(String(child.pid)) ?? 0) / hz;
+      const others = [...ticks].filter(([tid]) => tid !== String(child.pid)).map(([, t]) => t / hz);
+      const cpu = { total: main + others.reduce((a, b) => a + b, 0), main, busiestOther: Math.max(0, ...others) };
+      resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuMs, peakMb: peakKb / 1024, code: code ?? -1, stderr, cpu });
     });
   });
 }

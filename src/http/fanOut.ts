@@ -18,6 +18,14 @@ export interface FanOutOptions<T, R> {
   signal?: AbortSignal;
   /** Errors that end the whole read instead of one item; default: config errors and HTTP 401. */
   isFatal?(error: unknown): boolean;
+  /**
+   * Finished results that may wait behind a slower head of the list (default 0). With 0, a request that ends
+   * before the oldest one still in flight frees its slot only when that one ends; with `buffered` > 0 its slot is
+   * refilled at once (at most concurrency + buffered items are held, in flight or done), so `concurrency` requests
+   * stay in flight when replies come back out of order, while the consumer is busy and while the list is being read.
+   * A failure of the list itself then comes after the results of the items listed before it.
+   */
+  buffered?: number;
 }
 
 export function isAuthFailure(error: unknown): boolean {
@@ -28,32 +36,70 @@ type Settled<R> = { ok: true; value: R | undefined } | { ok: false; error: unkno
 
 export async function* fanOut<T, R>(items: Iterable<T> | AsyncIterable<T>, opts: FanOutOptions<T, R>): AsyncGenerator<R> {
   const limit = Math.max(1, Math.floor(opts.concurrency));
+  const capacity = limit + Math.max(0, Math.floor(opts.buffered ?? 0));
   const isFatal = opts.isFatal ?? isAuthFailure;
   const window: Array<{ item: T; result: Promise<Settled<R>> }> = [];
   const iterator = Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : toAsync(items as Iterable<T>);
   let exhausted = false;
+  let stopped = false;
+  let inFlight = 0;
+  /** The fill in progress (one at a time: the list is read in order), and a failure of the list itself. */
+  let filling: Promise<void> | undefined;
+  let listFailure: { error: unknown } | undefined;
 
   const start = (item: T) => {
+    inFlight++;
     const result = opts.fetch(item).then(
       (value): Settled<R> => ({ ok: true, value }),
       (error: unknown): Settled<R> => ({ ok: false, error }),
-    );
+    ).then((settled) => {
+      inFlight--;
+      void fill();
+      return settled;
+    });
     window.push({ item, result });
   };
-  const fill = async () => {
-    while (!exhausted && window.length < limit && !opts.signal?.aborted) {
-      const step = await iterator.next();
-      if (step.done) exhausted = true;
-      else start(step.value);
+  const room = () => !exhausted && !stopped && !listFailure && inFlight < limit && window.length < capacity && !opts.signal?.aborted;
+  // Runs whenever a slot may have freed (a request ended, the consumer took the head), also while the consumer is
+  // busy with a yielded result; `filling` is cleared synchronously when the loop ends, so no wake-up is lost.
+  const fill = (): Promise<void> => {
+    if (!filling && room()) {
+      filling = (async () => {
+        try {
+          while (room()) {
+            const step = await iterator.next();
+            if (step.done) exhausted = true;
+            else start(step.value);
+          }
+        } catch (error) {
+          listFailure = { error };
+        } finally {
+          filling = undefined;
+        }
+      })();
     }
+    return filling ?? Promise.resolve();
   };
 
   try {
     await fill();
-    while (window.length > 0) {
-      const head = window.shift()!;
+    for (;;) {
+      if (window.length === 0) {
+        if (listFailure) throw listFailure.error;
+        if (!filling) break;
+        await filling;
+        continue;
+      }
+      // The head stays in the window until it ends, so that the window's bound counts it.
+      const head = window[0];
       const settled = await head.result;
-      await fill();
+      window.shift();
+      if (capacity > limit) {
+        void fill(); // do not wait for the list (a page request) before handing on this result
+      } else {
+        await fill();
+        if (listFailure) throw listFailure.error; // unbuffered, as it always was: at once (buffered: once the window is empty)
+      }
       if (settled.ok) {
         if (settled.value !== undefined) yield settled.value;
         continue;
@@ -65,7 +111,9 @@ export async function* fanOut<T, R>(items: Iterable<T> | AsyncIterable<T>, opts:
     }
   } finally {
     // Stopped early (a fatal error, the consumer broke off): let in-flight requests finish unobserved.
+    stopped = true;
     for (const w of window) void w.result;
+    await filling?.catch(() => undefined);
     await iterator.return?.();
   }
 }

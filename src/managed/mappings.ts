@@ -30,7 +30,11 @@ const RESERVED: Record<string, string> = {
   not: '_NOT_', self: '_SELF_', False: '_FALSE_', None: '_NONE_', True: '_TRUE_', false: '_FALSE_', true: '_TRUE_',
 };
 
+/** Any character ESCAPES replaces: most keys have none, and skip the 21 split/join passes (one per key per record). */
+const NEEDS_ESCAPE = /[.:\-#$@/*!£%^?=+&<>() ]/;
+
 export function escapeKey(key: string): string {
+  if (!NEEDS_ESCAPE.test(key)) return Object.hasOwn(RESERVED, key) ? RESERVED[key] : key;
   let out = key;
   for (const [from, to] of ESCAPES) out = out.split(from).join(to);
   return Object.hasOwn(RESERVED, out) ? RESERVED[out] : out;

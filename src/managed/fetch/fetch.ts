@@ -168,6 +168,9 @@ class Run {
     const processed = fanOut(this.feed(behaviour, outermost), {
       concurrency: this.input.concurrency,
       fetch: async (entry: Feed) => ('item' in entry ? { entry, item: await this.items.process(entry.item, entry.context) } : { entry }),
+      // Items finish out of order (latency varies): a slot whose item is done is refilled at once, not when the
+      // oldest item ends; the finished ones wait for their turn (in list order) in a window of a few pages' worth.
+      buffered: 4 * this.input.concurrency,
       label: () => 'item',
       reportFailure: () => undefined,
       isFatal: () => true,
@@ -191,25 +194,41 @@ class Run {
     throw new Error('the list level ended without an outcome');
   }
 
-  /** The list level's page loop: its items (each with its page's context), then how it ended. */
+  /**
+   * The list level's page loop: its items (each with its page's context), then how it ended. The next page is
+   * requested (cancel check, request, `result`) as soon as this page's items are listed, so that its 2 round trips
+   * overlap the detail calls instead of leaving the fan-out's slots empty at every page boundary; the items each
+   * hold a copy of the context taken before, so the next page's `list_response` is not theirs. Test runs read one
+   * page only.
+   */
   private async *feed(behaviour: unknown, outermost: boolean): AsyncGenerator<Feed> {
     const ctx = this.context;
+    const read = async (counter: number): Promise<{ end: LevelEnd } | { results: unknown }> => {
+      if (await this.input.isCanceled()) return { end: 'canceled' };
+      if (!isDict(behaviour)) throw new KeyError('list_behavior');
+      const results = await this.page('list', behaviour);
+      if (!truthy(results)) return { end: counter === 0 && outermost ? 'empty-first-page' : 'done' };
+      return { results };
+    };
     let counter = 0;
     try {
+      let next = read(0);
       for (; counter < this.max; counter++) {
-        if (await this.input.isCanceled()) return yield { end: 'canceled' };
-        if (!isDict(behaviour)) throw new KeyError('list_behavior');
-        const results = await this.page('list', behaviour);
-        if (!truthy(results)) return yield { end: counter === 0 && outermost ? 'empty-first-page' : 'done' };
-        const items = pyIter(results);
+        const page = await next;
+        if ('end' in page) return yield { end: page.end };
+        const items = pyIter(page.results);
         const context = { ...ctx };
         if (this.input.testRun) {
           // §11.7: the first batch only, truncated to 10 items
           for (let index = 0; index < Math.min(items.length, BATCH_SIZE, TEST_RUN_ITEMS); index++) yield { item: items[index], context, index };
           return yield { end: 'stop' };
         }
-        for (let index = 0; index < items.length; index++) yield { item: items[index], context, index };
         ctx.iteration = counter + 1;
+        if (counter + 1 < this.max) {
+          next = read(counter + 1);
+          next.catch(() => undefined); // awaited (and its failure reported) after this page's items
+        }
+        for (let index = 0; index < items.length; index++) yield { item: items[index], context, index };
       }
     } catch (err) {
       return yield { error: outermost ? classify(err, counter) : err };

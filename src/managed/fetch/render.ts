@@ -37,8 +37,6 @@ export class Renderer {
 
   /** Renders every template of one step against `context`; results in the order given. */
   async all(context: Context, templates: Template[]): Promise<unknown[]> {
-    const texts = templates.filter((t) => typeof t.template === 'string').map((t) => t.template as string);
-    const picked = pick(context, texts);
     const results: unknown[] = new Array(templates.length);
     const pending: number[] = [];
     for (let i = 0; i < templates.length; i++) {
@@ -50,6 +48,8 @@ export class Renderer {
         else results[i] = typeof known === 'string' ? known : known.value;
       }
     }
+    // The scope is built only when a template needs the sandbox: most per-item steps are shortcuts.
+    const picked = pending.length ? pick(context, templates.filter((t) => typeof t.template === 'string').map((t) => t.template as string)) : {};
     if (pending.length === 1) {
       const i = pending[0];
       results[i] = await this.engine.render(templates[i].template as string, picked, templates[i].mode);

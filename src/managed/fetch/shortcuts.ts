@@ -18,18 +18,74 @@ const DICT_ATTRIBUTES = new Set(['clear', 'copy', 'fromkeys', 'get', 'items', 'k
 /** No other Jinja syntax, no \r (Jinja normalises newlines). */
 const PLAIN = /^(?![\s\S]*\{[{%#])[^\r]*$/;
 
-/** The value at a path like `a.b['c']`, or undefined when the engine must decide. */
-function lookup(path: string, context: Context): { value: unknown } | undefined {
+interface Path {
+  root: string;
+  steps: Array<{ key: string; dotted: boolean }>;
+}
+
+/** A path like `a.b['c']` split once; null when the engine must always decide (a `*response_headers` map). */
+function parsePath(path: string): Path | null {
   const root = /^[A-Za-z][A-Za-z0-9_]*/.exec(path)![0];
-  if (root.endsWith('response_headers') || !Object.hasOwn(context, root)) return undefined;
-  let at: unknown = context[root];
-  for (const m of path.slice(root.length).matchAll(SEGMENT)) {
-    const dotted = m[1];
-    const key = dotted ?? m[2] ?? m[3];
-    if (!isDict(at) || !Object.hasOwn(at, key) || (dotted !== undefined && DICT_ATTRIBUTES.has(key))) return undefined;
+  if (root.endsWith('response_headers')) return null;
+  const steps = [...path.slice(root.length).matchAll(SEGMENT)].map((m) => ({ key: m[1] ?? m[2] ?? m[3], dotted: m[1] !== undefined }));
+  return { root, steps };
+}
+
+/** The value at a parsed path, or undefined when the engine must decide. */
+function lookup(path: Path, context: Context): { value: unknown } | undefined {
+  if (!Object.hasOwn(context, path.root)) return undefined;
+  let at: unknown = context[path.root];
+  for (const { key, dotted } of path.steps) {
+    if (!isDict(at) || !Object.hasOwn(at, key) || (dotted && DICT_ATTRIBUTES.has(key))) return undefined;
     at = at[key];
   }
   return at === undefined ? undefined : { value: at };
+}
+
+/**
+ * A string-mode template cut once into its texts and paths (texts.length = paths.length + 1), or null when its
+ * text alone sends it to the engine. Keyed by the template's text: a run renders the same few templates per item.
+ */
+type StringParts = { texts: string[]; paths: Path[] } | null;
+const stringParts = new Map<string, StringParts>();
+const nativePaths = new Map<string, Path | null>();
+const MAX_CACHED = 2000;
+
+function cached<V>(cache: Map<string, V>, template: string, parse: (t: string) => V): V {
+  let v = cache.get(template);
+  if (v === undefined && !cache.has(template)) {
+    // A daemon sees the templates of every integration it ever ran: keep the cache bounded.
+    if (cache.size >= MAX_CACHED) cache.clear();
+    v = parse(template);
+    cache.set(template, v);
+  }
+  return v as V;
+}
+
+function parseString(template: string): StringParts {
+  const texts: string[] = [];
+  const paths: Path[] = [];
+  let last = 0;
+  for (const m of template.matchAll(EXPRESSION)) {
+    const text = template.slice(last, m.index);
+    if (!PLAIN.test(text) || text.endsWith('{')) return null;
+    const path = parsePath(m[1]);
+    if (!path) return null;
+    texts.push(text);
+    paths.push(path);
+    last = m.index! + m[0].length;
+  }
+  const tail = template.slice(last);
+  if (!PLAIN.test(tail) || (last > 0 && tail.startsWith('}'))) return null;
+  texts.push(tail);
+  return { texts, paths };
+}
+
+const NATIVE = new RegExp(String.raw`^\{\{ *(${PATH}) *\}\}$`);
+
+function parseNative(template: string): Path | null {
+  const m = NATIVE.exec(template);
+  return m ? parsePath(m[1]) : null;
 }
 
 function printable(value: unknown): string | undefined {
@@ -43,26 +99,21 @@ function printable(value: unknown): string | undefined {
 
 /** String mode: the text, or undefined when the engine must render it. */
 export function knownString(template: string, context: Context): string | undefined {
-  let out = '';
-  let last = 0;
-  for (const m of template.matchAll(EXPRESSION)) {
-    const text = template.slice(last, m.index);
-    if (!PLAIN.test(text) || text.endsWith('{')) return undefined;
-    const found = lookup(m[1], context);
+  const parts = cached(stringParts, template, parseString);
+  if (!parts) return undefined;
+  let out = parts.texts[0];
+  for (let i = 0; i < parts.paths.length; i++) {
+    const found = lookup(parts.paths[i], context);
     const printed = found && printable(found.value);
     if (printed === undefined) return undefined;
-    out += text + printed;
-    last = m.index! + m[0].length;
+    out += printed + parts.texts[i + 1];
   }
-  const tail = template.slice(last);
-  if (!PLAIN.test(tail) || (last > 0 && tail.startsWith('}'))) return undefined;
-  return (out + tail).replace(/\n$/, '');
+  return out.replace(/\n$/, '');
 }
 
 /** Native mode: `{{ path }}` alone whose value is not a string (returned untouched); else undefined. */
 export function knownNative(template: string, context: Context): { value: unknown } | undefined {
-  const m = new RegExp(String.raw`^\{\{ *(${PATH}) *\}\}$`).exec(template);
-  if (!m) return undefined;
-  const found = lookup(m[1], context);
+  const path = cached(nativePaths, template, parseNative);
+  const found = path ? lookup(path, context) : undefined;
   return found && typeof found.value !== 'string' ? found : undefined;
 }

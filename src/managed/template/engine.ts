@@ -6,7 +6,8 @@
  * worker is replaced; the scopes it held are loaded again into the next one from the JSON kept here.
  *
  * `workers` (default 1) runs that many sandboxes side by side; a scope stays on the worker it was given, a
- * one-off render goes to the least busy one. A worker renders one template at a time.
+ * one-off render goes to the least busy one. A worker renders one template at a time, and starts when a render
+ * first reaches it (not with the engine).
  */
 import { SnippetWorker, type RunReply } from '../../sandbox/workerHandle.js';
 import { MIN_MEMORY_MB } from '../../sandbox/quickjs.js';
@@ -83,8 +84,14 @@ export class QuickJsTemplateEngine implements TemplateEngine {
     this.lanes = Array.from({ length: workers }, () => new Lane());
   }
 
+  /**
+   * Nothing starts here: a sandbox starts when a render first reaches its lane. Each is ~30 MB of RSS (a V8 heap
+   * and QuickJS's memory) and 0.3-0.5 s of CPU, and a run whose templates all skip the sandbox (fetch/shortcuts.ts,
+   * fastPath.ts: bench/managed.ts sends it no render at all) never needs one. A sandbox that cannot start fails
+   * that first render.
+   */
   async start(): Promise<void> {
-    await Promise.all(this.lanes.map((lane) => this.ensureWorker(lane)));
+    if (this.closed) throw new Error('the template engine is closed');
   }
 
   render(template: string, context: TemplateContext, mode: RenderMode): Promise<unknown> {

@@ -94,3 +94,77 @@ test('items are read lazily from an async list, and an abort stops without repor
   expect(listed).toBeLessThan(12);
   expect(failures).toEqual([]);
 });
+
+describe('buffered', () => {
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  /** A fetch whose replies the test sends, item by item; `started` lists the items asked for. */
+  function manual() {
+    const started: number[] = [];
+    const replies = new Map<number, (v: string) => void>();
+    let auto = false;
+    return {
+      started,
+      reply: (n: number) => replies.get(n)!(`item ${n}`),
+      /** From now on every item is answered at once, those already out too. */
+      answerAll: () => ((auto = true), replies.forEach((resolve, n) => resolve(`item ${n}`))),
+      fetch: (n: number) => new Promise<string>((resolve) => (started.push(n), auto ? resolve(`item ${n}`) : replies.set(n, resolve))),
+    };
+  }
+
+  test('a slot whose item ended before the head is refilled at once, up to concurrency + buffered items held', async () => {
+    const m = manual();
+    const it = fanOut([1, 2, 3, 4, 5, 6], { concurrency: 2, buffered: 1, fetch: m.fetch, label: String, reportFailure: () => undefined });
+    const first = it.next();
+    await settle();
+    expect(m.started).toEqual([1, 2]);
+    m.reply(2); // the head (1) is still out: 2 waits for it, and its slot takes 3
+    await settle();
+    expect(m.started).toEqual([1, 2, 3]);
+    m.reply(3); // 1 out, 2 and 3 held: the window (2 + 1) is full, so 4 waits although only one request is out
+    await settle();
+    expect(m.started).toEqual([1, 2, 3]);
+    m.reply(1);
+    expect(await first).toEqual({ done: false, value: 'item 1' });
+    await settle(); // the consumer holds 1 and has not asked again: 1 left the window, so 4 starts
+    expect(m.started).toEqual([1, 2, 3, 4]);
+    m.answerAll();
+    const rest: string[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value);
+    expect(rest).toEqual(['item 2', 'item 3', 'item 4', 'item 5', 'item 6']);
+  });
+
+  test('without it (the default) a slot is refilled only when the head ends, as before', async () => {
+    const m = manual();
+    const it = fanOut([1, 2, 3], { concurrency: 2, fetch: m.fetch, label: String, reportFailure: () => undefined });
+    const first = it.next();
+    await settle();
+    m.reply(2);
+    await settle();
+    expect(m.started).toEqual([1, 2]);
+    m.reply(1);
+    expect(await first).toEqual({ done: false, value: 'item 1' });
+    expect(m.started).toEqual([1, 2, 3]);
+    m.reply(3);
+    expect(await collect({ [Symbol.asyncIterator]: () => it })).toEqual(['item 2', 'item 3']);
+  });
+
+  test('a list that fails does so after the results listed before it; nothing runs after the consumer stops', async () => {
+    async function* list() {
+      yield 1;
+      yield 2;
+      throw new Error('page 2 failed');
+    }
+    const out: number[] = [];
+    await expect((async () => {
+      for await (const n of fanOut(list(), { concurrency: 4, buffered: 4, fetch: async (n) => n, label: String, reportFailure: () => undefined })) out.push(n);
+    })()).rejects.toThrow('page 2 failed');
+    expect(out).toEqual([1, 2]);
+
+    let fetched = 0;
+    for await (const n of fanOut(Array.from({ length: 100 }, (_, i) => i), { concurrency: 2, buffered: 2, fetch: async (n) => (fetched++, n), label: String, reportFailure: () => undefined })) {
+      if (n === 1) break;
+    }
+    await settle();
+    expect(fetched).toBeLessThanOrEqual(6);
+  });
+});
