@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../config/loadConfig.js';
 import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
+import { DEFAULT_SOURCE_BREAKER } from '../http/breaker.js';
 import { HttpClient } from '../http/client.js';
 import { getLogger } from '../logging.js';
 import * as fetchEngine from '../managed/fetch/index.js';
@@ -56,6 +57,12 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
     opts.onMetrics?.(endpoint.url);
   }
   const base = new OomnitzaClient(config.oomnitza, getLogger('oomnitza'));
+  /** The SaaS client of each integration's latest run: its breaker state is a gauge (the last run's, once it ended). */
+  const saasClients = new Map<string, HttpClient>();
+  metrics?.watchBreakers(() => [
+    ...(opts.testmode ? [] : [['oomnitza', base.pushBreaker.state] as const]),
+    ...[...saasClients].flatMap(([label, http]) => (http.breaker ? [[label, http.breaker.state] as const] : [])),
+  ]);
   try {
     try {
       await base.authenticate(signal);
@@ -79,12 +86,22 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
         print: (text) => process.stdout.write(`${text}\n`),
         converters: config.converters,
         connectorVersion: VERSION,
-        saasHttp: (plan) => new HttpClient({ section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: getLogger(`managed/${String(plan.id)}`), connections: Math.max(16, opts.workers) }),
+        saasHttp: (plan) => {
+          // A source breaker as in upload (stop_after_failures, breaker_cooldown defaults): a SaaS that stopped
+          // answering ends the run with one message instead of each detail call paying its retries.
+          const http = new HttpClient({
+            section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: getLogger(`managed/${String(plan.id)}`), connections: Math.max(16, opts.workers),
+            breaker: DEFAULT_SOURCE_BREAKER,
+          });
+          if (metrics) saasClients.set(plan.label, http);
+          return http;
+        },
         once: opts.once,
         ignoreMaintenance: opts.ignoreCloudMaintenance,
         stop: signal,
         graceMs: config.oomnitza.stop_grace * 1000,
         onResult: metrics ? (stats) => metrics.recordSection(stats) : undefined,
+        onPushQueue: metrics ? (label, waiting) => metrics.pushQueue(label, waiting) : undefined,
       });
     } finally {
       await engine.close();

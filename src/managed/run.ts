@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { SnippetSource } from '../sandbox/types.js';
-import { errorMessage } from '../errors.js';
+import { errorClass, errorMessage, TransientError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { redactor, type Logger } from '../logging.js';
 import type { ManagedBulkPayload, OomnitzaClient } from '../oomnitza/client.js';
@@ -49,6 +49,8 @@ export interface RunDeps {
   maxIterations?: number;
   /** How long the reports of an interrupted run may take (ms). */
   reportTimeoutMs?: number;
+  /** Called with a run's uploads waiting for a push worker whenever that changes (the metrics endpoint). */
+  onPushQueue?: (label: string, waiting: number) => void;
 }
 
 /** What the cloud was told at the end; the summary and tests read it. */
@@ -493,7 +495,7 @@ class Pusher {
 
   sendRecords(records: Record<string, unknown>[], numbers: number[]): void {
     const label = records.length === 1 ? this.name(records[0], numbers[0]) : `${records.length} records from ${this.name(records[0], numbers[0])} to ${this.name(records[records.length - 1], numbers[numbers.length - 1])}`;
-    this.enqueue(this.payload(records, null), () => { this.stats.pushed += records.length; }, (err) => this.stats.fail(label, errorMessage(err), records.length));
+    this.enqueue(this.payload(records, null), () => { this.stats.pushed += records.length; }, (err) => this.stats.fail(label, errorMessage(err), records.length, errorClass(err)));
   }
 
   /** The fatal error record of §11.4 (`records: [{}]`), sent after every queued upload. */
@@ -512,11 +514,13 @@ class Pusher {
       }
     });
     this.pump();
+    this.deps.onPushQueue?.(this.plan.label, this.queue.length);
   }
 
   private pump(): void {
     while (this.inFlight.size < this.deps.workers && this.queue.length) {
       const job = this.queue.shift()!;
+      this.deps.onPushQueue?.(this.plan.label, this.queue.length);
       const p = job().finally(() => {
         this.inFlight.delete(p);
         this.pump();
@@ -532,7 +536,19 @@ class Pusher {
       this.deps.print(redactor.redact(JSON.stringify(payload, null, 2)));
       return;
     }
-    await this.client.pushManaged(payload, signal);
+    // The [oomnitza] push breaker (src/http/breaker.ts), shared by the runs: once Oomnitza stopped answering, an
+    // upload is failed at once instead of waiting timeout x retries, until a probe after breaker_cooldown is answered.
+    const breaker = this.deps.base.pushBreaker;
+    const admitted = breaker.tryAdmit();
+    if (!admitted) throw new TransientError(`not sent: Oomnitza stopped answering (${breaker.reason}; ${breaker.nextProbe})`);
+    try {
+      await this.client.pushManaged(payload, signal);
+      breaker.answered(admitted.probe);
+    } catch (err) {
+      if (signal.aborted) breaker.released(admitted.probe);
+      else breaker.failed(err, admitted.probe);
+      throw err;
+    }
   }
 
   async backPressure(): Promise<void> {

@@ -178,7 +178,10 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
   let endpoint: MetricsEndpoint | undefined;
   if (metrics) {
     metrics.observeHttp();
-    metrics.watchBreakers(() => runtimes.flatMap((r) => (r.http.breaker ? [[r.section.name, r.http.breaker.state] as const] : [])));
+    metrics.watchBreakers(() => [
+      ...(oomnitza && !oomnitza.testmode ? [['oomnitza', oomnitza.client.pushBreaker.state] as const] : []),
+      ...runtimes.flatMap((r) => (r.http.breaker ? [[r.section.name, r.http.breaker.state] as const] : [])),
+    ]);
     try {
       endpoint = await startMetricsEndpoint({ host: opts.metricsHost ?? '127.0.0.1', port: opts.metricsPort!, render: () => metrics.render() });
     } catch (err) {
@@ -206,7 +209,12 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
       log.warn('stopped while starting (connecting to Oomnitza, loading mappings): no webhook was accepted yet');
       return 0;
     }
-    for (const sync of syncs.values()) if (metrics) sync.onPortion = (stats) => metrics.recordSection(stats);
+    for (const [name, sync] of syncs) {
+      if (!metrics) break;
+      sync.onPortion = (stats) => metrics.recordSection(stats);
+      sync.onQueueDepth = (waiting) => metrics.pushQueue(name, waiting);
+      metrics.pushQueue(name, 0);
+    }
     return await run(opts, signal, hardStop, { ...tuning, maxConnections: cap }, guards, syncs, stopped, metrics);
   } finally {
     metrics?.close();

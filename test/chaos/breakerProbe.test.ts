@@ -46,8 +46,14 @@ test('an outage that ends mid-run: open, a failed probe, a probe that gets an an
     async function* serials(): AsyncGenerator<RawRecord> {
       for (let i = 0; i < RECORDS; i++) yield { serial: `S${i}` };
     }
-    const stats = await syncSection({ ...prepared, stats: rt.stats }, serials(), { ...runOptions({ testmode: false, saveData: false, workers: 1 }, signal), spool });
+    const depths: number[] = [];
+    const stats = await syncSection({ ...prepared, stats: rt.stats }, serials(), {
+      ...runOptions({ testmode: false, saveData: false, workers: 1 }, signal), spool, onQueueDepth: (n) => depths.push(n),
+    });
 
+    // The queue-depth gauge's feed: a batch waited for the one push worker, and none waits at the end.
+    expect(Math.max(...depths)).toBe(1);
+    expect(depths[depths.length - 1]).toBe(0);
     expect(states).toEqual(['open', 'open', 'closed']);
     expect(oom.faultsServed).toEqual(['reset', 'reset', 'reset']);
     const { batches } = await spool.batches('csv_assets');
