@@ -16,6 +16,7 @@ import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '..
 import { readManagedSections } from '../managed/settings.js';
 import { createTemplateEngine } from '../managed/template/engine.js';
 import { OomnitzaClient } from '../oomnitza/client.js';
+import { Progress } from '../pipeline/progress.js';
 import { VERSION } from '../version.js';
 import type { CommonOptions } from './options.js';
 
@@ -73,6 +74,8 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
       return 1;
     }
     const engine = await createTemplateEngine({ workers: Math.min(4, Math.max(1, Math.ceil(opts.workers / 4))) });
+    // As upload: a live line per running integration on a terminal, else a log line every --progress-interval.
+    const progress = new Progress({ intervalMs: (opts.progressInterval ?? 30) * 1000, testmode: opts.testmode, logFor: () => getLogger('managed') });
     try {
       return await runManaged({
         base,
@@ -102,8 +105,10 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
         graceMs: config.oomnitza.stop_grace * 1000,
         onResult: metrics ? (stats) => metrics.recordSection(stats) : undefined,
         onPushQueue: metrics ? (label, waiting) => metrics.pushQueue(label, waiting) : undefined,
+        track: (stats) => progress.track(stats),
       });
     } finally {
+      progress.stop();
       await engine.close();
     }
   } finally {

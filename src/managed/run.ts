@@ -51,6 +51,8 @@ export interface RunDeps {
   reportTimeoutMs?: number;
   /** Called with a run's uploads waiting for a push worker whenever that changes (the metrics endpoint). */
   onPushQueue?: (label: string, waiting: number) => void;
+  /** Shows the run's counts while it runs (src/pipeline/progress.ts); returns what ends the showing. */
+  track?: (stats: SectionStats) => () => void;
 }
 
 /** What the cloud was told at the end; the summary and tests read it. */
@@ -83,6 +85,7 @@ export async function runIntegration(plan: RunPlan, deps: RunDeps): Promise<RunR
   stats.start();
   const log = deps.log;
   let client: OomnitzaClient | undefined;
+  const untrack = deps.track?.(stats);
   try {
     // O4 (base token) before the token choice, as the original constructs a run; export files have no mappings.
     let cloudMappings: unknown = {};
@@ -98,6 +101,7 @@ export async function runIntegration(plan: RunPlan, deps: RunDeps): Promise<RunR
     log.error(`${plan.label}: ${stats.fatal}`);
     return { stats, outcome: 'not-started' };
   } finally {
+    untrack?.();
     stats.finish();
     await client?.close();
   }

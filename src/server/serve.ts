@@ -14,6 +14,7 @@ import { loadConfig, sectionType, sourceTypesWhere, type SectionConfig } from '.
 import { ConfigError, ConfigErrors, ConnectorError, errorMessage } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '../metrics/index.js';
+import { startServeProgress } from './serveProgress.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { DeadLetterSpool } from '../spool/deadLetterSpool.js';
@@ -336,8 +337,13 @@ async function run(
   for (const [name, guard] of guards) if (!guard.requiresAuth) log.warn(`[${name}] accepts webhooks without authentication; set webhook_token or webhook_username/webhook_password`);
   opts.onListening?.(address);
 
+  const stopProgress = startServeProgress({ intervalMs: (opts.progressInterval ?? 30) * 1000, testmode: opts.testmode, log }, () => ({
+    received: counts.received, ignored: counts.ignored, queued: queue.counts.queued, waiting: queue.pending, fetching: queue.inFlight,
+    sections: [...syncs].map(([name, s]) => [name, s.totals]),
+  }));
   if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
+  stopProgress();
   stopping = true;
   const deadline = stopped();
   log.info(`stopping: no new webhooks; sending ${queue.pending + queue.inFlight} queued device(s) within ${tuning.drainTimeoutMs / 1000} s (--drain-timeout)`);
