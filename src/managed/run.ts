@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { SnippetSource } from '../sandbox/types.js';
 import { errorClass, errorMessage, TransientError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
+import { HttpError } from '../http/httpError.js';
 import { redactor, type Logger } from '../logging.js';
 import type { ManagedBulkPayload, OomnitzaClient } from '../oomnitza/client.js';
 import { Transformer } from '../pipeline/transform.js';
@@ -534,22 +535,24 @@ class Pusher {
   }
 
   private async send(payload: ManagedBulkPayload, signal: AbortSignal): Promise<void> {
-    this.uploads++;
-    await this.saver?.write('payload', payload);
-    if (this.deps.testmode) {
-      this.deps.print(redactor.redact(JSON.stringify(payload, null, 2)));
-      return;
-    }
     // The [oomnitza] push breaker (src/http/breaker.ts), shared by the runs: once Oomnitza stopped answering, an
-    // upload is failed at once instead of waiting timeout x retries, until a probe after breaker_cooldown is answered.
+    // upload is failed at once (not counted as attempted) instead of waiting timeout x retries, until a probe after
+    // breaker_cooldown is answered.
     const breaker = this.deps.base.pushBreaker;
-    const admitted = breaker.tryAdmit();
+    const admitted = this.deps.testmode ? { probe: false } : breaker.tryAdmit();
     if (!admitted) throw new TransientError(`not sent: Oomnitza stopped answering (${breaker.reason}; ${breaker.nextProbe})`);
+    this.uploads++;
     try {
+      await this.saver?.write('payload', payload);
+      if (this.deps.testmode) {
+        this.deps.print(redactor.redact(JSON.stringify(payload, null, 2)));
+        return;
+      }
       await this.client.pushManaged(payload, signal);
       breaker.answered(admitted.probe);
     } catch (err) {
-      if (signal.aborted) breaker.released(admitted.probe);
+      // Only Oomnitza's own answer (or silence) decides; our abort or a local failure lets the next upload probe.
+      if (signal.aborted || !(err instanceof HttpError)) breaker.released(admitted.probe);
       else breaker.failed(err, admitted.probe);
       throw err;
     }
