@@ -177,6 +177,7 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
   const runtimes = createRuntimes(config, { signal: hardStop.signal, workers: opts.workers });
   const metrics = opts.metricsPort === undefined ? undefined : new ConnectorMetrics();
   let endpoint: MetricsEndpoint | undefined;
+  let oomnitza: OomnitzaConnection | undefined;
   if (metrics) {
     metrics.observeHttp();
     metrics.watchBreakers(() => [
@@ -193,7 +194,6 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
     log.info(`metrics at ${endpoint.url}`);
     opts.onMetrics?.(endpoint.url);
   }
-  let oomnitza: OomnitzaConnection | undefined;
   let closeBy: number | undefined;
   const stopped = () => (closeBy ??= Date.now() + tuning.drainTimeoutMs);
   try {
