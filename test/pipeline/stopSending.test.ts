@@ -117,6 +117,6 @@ test('the stop signal: nothing new is sent, pushes in flight are aborted after s
     '10 records from SERIAL_NUMBER="S40" (record #41) to SERIAL_NUMBER="S49" (record #50)': 'not sent: stopped early: SIGTERM',
     '10 records from SERIAL_NUMBER="S50" (record #51) to SERIAL_NUMBER="S59" (record #60)': 'not sent: stopped early: SIGTERM',
   });
-  expect(stats.line(false)).toMatch(/pushed 20, failed 40, .*\(stopped early: SIGTERM\) - FAILED: portion \S+ was not finalized: stopped early: SIGTERM/);
+  expect(stats.line(false)).toMatch(/pushed 20, failed 40 \(transient 40\), .*\(stopped early: SIGTERM\) - FAILED: portion \S+ was not finalized: stopped early: SIGTERM/);
   expect(oom.finalized).toEqual([]);
 });
