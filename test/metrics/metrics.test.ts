@@ -141,4 +141,15 @@ describe('serve --metrics-port', () => {
     expect(text).not.toContain('client-s3cret-value');
     expect(await h.stop()).toBe(0);
   });
+
+  test('an Oomnitza that stopped answering: the push breaker reads open (2) on the scrape, the portion is spooled', async () => {
+    h = await startHarness({ metrics: true, oomnitza: { stallBulksAfter: 0 }, extra: { oomnitza: 'timeout = 1\nretries = 0\nstop_after_timeouts = 1\nspool_dir = dead\n' } });
+    expect((await h.post('/casper', webhook('ComputerInventoryCompleted', 1))).status).toBe(204);
+    let text = '';
+    await waitFor(async () => /connector_breaker_state\{target="oomnitza"\} 2/.test((text = await (await fetch(h!.metricsUrl!)).text())));
+    await waitFor(async () => /connector_records_total\{section="casper",outcome="spooled"\} 1/.test((text = await (await fetch(h!.metricsUrl!)).text())));
+    expect(text).toContain('connector_breaker_state{target="casper"} 0');
+    expect(text).toContain('connector_push_queue_depth{section="casper"} 0');
+    expect(await h.stop()).toBe(1); // a device accepted and not synced
+  });
 });
