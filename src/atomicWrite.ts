@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { crashPoint } from './crashPoint.js';
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: { mode?: number; syncDir?: boolean } = {}): Promise<void> {
   const dir = path.dirname(file);
@@ -15,6 +16,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     const handle = await fs.open(temp, 'wx', opts.mode ?? 0o600);
     try {
       await handle.writeFile(data);
+      crashPoint('atomic-write:written', file);
       await handle.sync();
     } finally {
       await handle.close();

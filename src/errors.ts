@@ -74,6 +74,8 @@ export function errorMessage(err: unknown): string {
  * - config: the admin must fix the INI or a secret.
  */
 export type ErrorClass = 'transient' | 'permanent' | 'policy' | 'config';
+/** The classes in the order summaries list them. */
+export const ERROR_CLASSES: readonly ErrorClass[] = ['transient', 'permanent', 'policy', 'config'];
 
 export function errorClass(err: unknown): ErrorClass {
   if (isConfigError(err)) return 'config';

@@ -6,6 +6,7 @@
  */
 import { loadConfig } from '../config/loadConfig.js';
 import { ConfigError, ConfigErrors, errorMessage } from '../errors.js';
+import { DEFAULT_SOURCE_BREAKER } from '../http/breaker.js';
 import { HttpClient } from '../http/client.js';
 import { getLogger } from '../logging.js';
 import * as fetchEngine from '../managed/fetch/index.js';
@@ -15,6 +16,7 @@ import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '..
 import { readManagedSections } from '../managed/settings.js';
 import { createTemplateEngine } from '../managed/template/engine.js';
 import { OomnitzaClient } from '../oomnitza/client.js';
+import { Progress } from '../pipeline/progress.js';
 import { findSource } from '../sources/registry.js';
 import { VERSION } from '../version.js';
 import type { CommonOptions } from './options.js';
@@ -57,6 +59,12 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
     opts.onMetrics?.(endpoint.url);
   }
   const base = new OomnitzaClient(config.oomnitza, getLogger('oomnitza'));
+  /** The SaaS client of each integration's latest run: its breaker state is a gauge (the last run's, once it ended). */
+  const saasClients = new Map<string, HttpClient>();
+  metrics?.watchBreakers(() => [
+    ...(opts.testmode ? [] : [['oomnitza', base.pushBreaker.state] as const]),
+    ...[...saasClients].flatMap(([label, http]) => (http.breaker ? [[label, http.breaker.state] as const] : [])),
+  ]);
   try {
     try {
       await base.authenticate(signal);
@@ -67,6 +75,8 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
       return 1;
     }
     const engine = await createTemplateEngine({ workers: Math.min(4, Math.max(1, Math.ceil(opts.workers / 4))) });
+    // As upload: a live line per running integration on a terminal, else a log line every --progress-interval.
+    const progress = new Progress({ intervalMs: (opts.progressInterval ?? 30) * 1000, testmode: opts.testmode, logFor: () => getLogger('managed') });
     try {
       return await runManaged({
         base,
@@ -81,14 +91,26 @@ export async function managed(opts: ManagedOptions, signal: AbortSignal, fetchMo
         converters: config.converters,
         connectorVersion: VERSION,
         sources: findSource,
-        saasHttp: (plan) => new HttpClient({ section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: getLogger(`managed/${String(plan.id)}`), connections: Math.max(16, opts.workers) }),
+        saasHttp: (plan) => {
+          // A source breaker as in upload (stop_after_failures, breaker_cooldown defaults): a SaaS that stopped
+          // answering ends the run with one message instead of each detail call paying its retries.
+          const http = new HttpClient({
+            section: plan.label, tls: plan.section?.tls ?? { verify: true }, log: getLogger(`managed/${String(plan.id)}`), connections: Math.max(16, opts.workers),
+            breaker: DEFAULT_SOURCE_BREAKER,
+          });
+          if (metrics) saasClients.set(plan.label, http);
+          return http;
+        },
         once: opts.once,
         ignoreMaintenance: opts.ignoreCloudMaintenance,
         stop: signal,
         graceMs: config.oomnitza.stop_grace * 1000,
         onResult: metrics ? (stats) => metrics.recordSection(stats) : undefined,
+        onPushQueue: metrics ? (label, waiting) => metrics.pushQueue(label, waiting) : undefined,
+        track: (stats) => progress.track(stats),
       });
     } finally {
+      progress.stop();
       await engine.close();
     }
   } finally {

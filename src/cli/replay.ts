@@ -65,8 +65,12 @@ async function replaySection(
   // A replay beside a running upload of the same section would race it; the lock says which run holds it.
   const lock = await lockSection(dir, section, log);
   try {
-    const { batches, unreadable } = await spool.batches(section);
+    const { batches, unreadable, leftovers } = await spool.batches(section);
     for (const u of unreadable) log.error(`[${section}]: cannot read the spool file "${u.file}" (${u.reason}); left in place`);
+    for (const file of leftovers) {
+      log.warn(`[${section}]: removing "${file}": a run was killed while writing it to the spool, before the batch counted as spooled (a rerun of the section sends those records)`);
+      await spool.removeLeftover(file);
+    }
     const portion = randomUUID();
     let delivered = 0;
     let kept = 0;
@@ -110,13 +114,14 @@ async function list(spool: DeadLetterSpool, sections: string[], dir: string, pri
     return 0;
   }
   for (const section of sections) {
-    const { batches, unreadable } = await spool.batches(section);
+    const { batches, unreadable, leftovers } = await spool.batches(section);
     const records = batches.reduce((n, b) => n + b.entry.records.length, 0);
     print(`[${section}] ${records} record(s) in ${batches.length} batch(es)${unreadable.length ? `, ${unreadable.length} unreadable file(s)` : ''}`);
     for (const b of batches) {
       print(`  ${b.entry.time} ${b.entry.errorClass} ${escapeForLog(describe(b), 300)}: ${escapeForLog(redactor.redact(b.entry.cause), 600)}`);
     }
     for (const u of unreadable) print(`  unreadable ${u.file}: ${u.reason}`);
+    for (const file of leftovers) print(`  unfinished ${file}: a killed run's temporary file, not a batch (replay removes it)`);
   }
   return 0;
 }

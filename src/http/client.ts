@@ -141,10 +141,10 @@ export class HttpClient implements HttpClientLike {
     }
     if (options !== DERIVE && this.shared.breaker) {
       const { log, section } = this.shared;
-      this.shared.breaker.onChange = (state, why) =>
+      this.shared.breaker.watch((state, why) =>
         state === 'open'
           ? log.error(`[${section}] circuit breaker open: ${why}; no further request is sent to the source until a probe after ${seconds(this.shared.breaker!.policy.coolDownMs)} s`)
-          : log.warn(`[${section}] circuit breaker closed: ${why}`);
+          : log.warn(`[${section}] circuit breaker closed: ${why}`));
     }
     this.shared.family.add(this);
   }

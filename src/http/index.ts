@@ -8,7 +8,7 @@
 export * from './types.js';
 export { HttpClient } from './client.js';
 export { observeRequests, type RequestObservation } from './observe.js';
-export { DEFAULT_SOURCE_BREAKER, SourceBreaker, SourceCircuitOpenError, type BreakerPolicy, type BreakerState } from './breaker.js';
+export { Breaker, DEFAULT_SOURCE_BREAKER, isNoAnswer, SourceBreaker, SourceCircuitOpenError, type BreakerPolicy, type BreakerState } from './breaker.js';
 export { HttpError, HttpPermanentError, HttpTransientError, displayUrl, safeUrl, serverErrorText, errorTextAt } from './httpError.js';
 export { nodeTlsOptions } from './tls.js';
 export * from './auth/index.js';

@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { SnippetSource } from '../sandbox/types.js';
-import { errorMessage } from '../errors.js';
+import { errorClass, errorMessage, TransientError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
+import { HttpError } from '../http/httpError.js';
 import { redactor, type Logger } from '../logging.js';
 import type { ManagedBulkPayload, OomnitzaClient } from '../oomnitza/client.js';
 import { Transformer } from '../pipeline/transform.js';
@@ -54,6 +55,10 @@ export interface RunDeps {
   sources?: SourceLookup;
   /** The AWS IAM path's endpoints and clock (tests). */
   aws?: AwsIamOptions;
+  /** Called with a run's uploads waiting for a push worker whenever that changes (the metrics endpoint). */
+  onPushQueue?: (label: string, waiting: number) => void;
+  /** Shows the run's counts while it runs (src/pipeline/progress.ts); returns what ends the showing. */
+  track?: (stats: SectionStats) => () => void;
 }
 
 /** What the cloud was told at the end; the summary and tests read it. */
@@ -86,6 +91,7 @@ export async function runIntegration(plan: RunPlan, deps: RunDeps): Promise<RunR
   stats.start();
   const log = deps.log;
   let client: OomnitzaClient | undefined;
+  const untrack = deps.track?.(stats);
   try {
     // O4 (base token) before the token choice, as the original constructs a run; export files have no mappings.
     let cloudMappings: unknown = {};
@@ -101,6 +107,7 @@ export async function runIntegration(plan: RunPlan, deps: RunDeps): Promise<RunR
     log.error(`${plan.label}: ${stats.fatal}`);
     return { stats, outcome: 'not-started' };
   } finally {
+    untrack?.();
     stats.finish();
     await client?.close();
   }
@@ -502,7 +509,7 @@ class Pusher {
 
   sendRecords(records: Record<string, unknown>[], numbers: number[]): void {
     const label = records.length === 1 ? this.name(records[0], numbers[0]) : `${records.length} records from ${this.name(records[0], numbers[0])} to ${this.name(records[records.length - 1], numbers[numbers.length - 1])}`;
-    this.enqueue(this.payload(records, null), () => { this.stats.pushed += records.length; }, (err) => this.stats.fail(label, errorMessage(err), records.length));
+    this.enqueue(this.payload(records, null), () => { this.stats.pushed += records.length; }, (err) => this.stats.fail(label, errorMessage(err), records.length, errorClass(err)));
   }
 
   /** The fatal error record of §11.4 (`records: [{}]`), sent after every queued upload. */
@@ -521,11 +528,13 @@ class Pusher {
       }
     });
     this.pump();
+    this.deps.onPushQueue?.(this.plan.label, this.queue.length);
   }
 
   private pump(): void {
     while (this.inFlight.size < this.deps.workers && this.queue.length) {
       const job = this.queue.shift()!;
+      this.deps.onPushQueue?.(this.plan.label, this.queue.length);
       const p = job().finally(() => {
         this.inFlight.delete(p);
         this.pump();
@@ -535,13 +544,27 @@ class Pusher {
   }
 
   private async send(payload: ManagedBulkPayload, signal: AbortSignal): Promise<void> {
+    // The [oomnitza] push breaker (src/http/breaker.ts), shared by the runs: once Oomnitza stopped answering, an
+    // upload is failed at once (not counted as attempted) instead of waiting timeout x retries, until a probe after
+    // breaker_cooldown is answered.
+    const breaker = this.deps.base.pushBreaker;
+    const admitted = this.deps.testmode ? { probe: false } : breaker.tryAdmit();
+    if (!admitted) throw new TransientError(`not sent: Oomnitza stopped answering (${breaker.reason}; ${breaker.nextProbe})`);
     this.uploads++;
-    await this.saver?.write('payload', payload);
-    if (this.deps.testmode) {
-      this.deps.print(redactor.redact(JSON.stringify(payload, null, 2)));
-      return;
+    try {
+      await this.saver?.write('payload', payload);
+      if (this.deps.testmode) {
+        this.deps.print(redactor.redact(JSON.stringify(payload, null, 2)));
+        return;
+      }
+      await this.client.pushManaged(payload, signal);
+      breaker.answered(admitted.probe);
+    } catch (err) {
+      // Only Oomnitza's own answer (or silence) decides; our abort or a local failure lets the next upload probe.
+      if (signal.aborted || !(err instanceof HttpError)) breaker.released(admitted.probe);
+      else breaker.failed(err, admitted.probe);
+      throw err;
     }
-    await this.client.pushManaged(payload, signal);
   }
 
   async backPressure(): Promise<void> {

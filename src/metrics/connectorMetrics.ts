@@ -1,10 +1,12 @@
 /**
  * The connector's metrics for the long-running modes (`serve`, managed mode): records per section, HTTP request
- * latency per target, the source circuit breakers, the queue depth, the last success time per section.
+ * latency per target, the circuit breakers (each source client's and Oomnitza's), the queue depths (the webhook
+ * queue of serve, the batches waiting for a push worker per section), the last success time per section.
  *
  * Fed from outside, never by the pipeline itself: `recordSection(stats)` after each run or portion of a section (its
  * SectionStats, the same counts the summary and --report give), HTTP latency through src/http/observe.ts, and live
- * state (queue depth, breaker states) read at each scrape through the callbacks given to `watch*`.
+ * state (queue depth, breaker states) read at each scrape through the callbacks given to `watch*`, and the push
+ * queue set by the run as it changes (`pushQueue`).
  */
 import { observeRequests } from '../http/observe.js';
 import type { BreakerState } from '../http/breaker.js';
@@ -31,7 +33,8 @@ export class ConnectorMetrics {
   private readonly runs = this.registry.counter('connector_section_runs_total', 'Runs (upload) or portions (serve) of a section, by result (ok, failed).', ['section', 'result']);
   private readonly lastSuccess = this.registry.gauge('connector_last_success_timestamp_seconds', 'Unix time a run or portion of the section last ended without a failure.', ['section']);
   readonly requestSeconds = this.registry.histogram('connector_http_request_duration_seconds', 'Duration of HTTP attempts per target (a section\'s source, or oomnitza), by status class (2xx ... 5xx, none).', ['target', 'status']);
-  private readonly breaker = this.registry.gauge('connector_source_breaker_state', 'Circuit breaker of a section\'s source client: 0 closed, 1 half-open, 2 open.', ['section']);
+  private readonly breaker = this.registry.gauge('connector_breaker_state', 'Circuit breaker per target (a section\'s source client, or oomnitza): 0 closed, 1 half-open, 2 open.', ['target']);
+  private readonly pushQueueDepth = this.registry.gauge('connector_push_queue_depth', 'Batches of a section (or managed integration run) waiting for a push worker.', ['section']);
   private readonly queueDepth = this.registry.gauge('connector_queue_depth', 'Records waiting in the webhook queue (serve).');
   private readonly queueInFlight = this.registry.gauge('connector_queue_in_flight', 'Records being fetched from the source (serve).');
   private stopObserving?: () => void;
@@ -52,11 +55,16 @@ export class ConnectorMetrics {
       this.requestSeconds.observe({ target: o.section, status: o.status === undefined ? 'none' : `${Math.floor(o.status / 100)}xx` }, o.seconds));
   }
 
-  /** Breaker states read at each scrape: `states()` gives section -> state (sections without a breaker left out). */
-  watchBreakers(states: () => Iterable<[string, BreakerState]>): void {
+  /** Breaker states read at each scrape: `states()` gives target -> state (a section's name, or `oomnitza`; targets without a breaker left out). */
+  watchBreakers(states: () => Iterable<readonly [string, BreakerState]>): void {
     this.breaker.collect = (g: Gauge) => {
-      for (const [section, state] of states()) g.set({ section }, BREAKER_VALUE[state]);
+      for (const [target, state] of states()) g.set({ target }, BREAKER_VALUE[state]);
     };
+  }
+
+  /** A run's batches waiting for a push worker, set whenever the number changes (0 when the run ends). */
+  pushQueue(section: string, waiting: number): void {
+    this.pushQueueDepth.set({ section }, waiting);
   }
 
   watchQueue(depth: () => { waiting: number; inFlight: number }): void {

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LineReader, LineWriter } from './lines.js';
 import { syncDirectory } from '../atomicWrite.js';
+import { crashPoint } from '../crashPoint.js';
 
 export const MAGIC = '#connector-offboarding-state 1';
 const TRAILER = '#end ';
@@ -152,6 +153,7 @@ export class StateWriter {
   async write(e: Entry): Promise<void> {
     this.entries++;
     await this.out.write(formatEntry(e));
+    if (this.entries === 2) crashPoint('offboarding:mid-write', this.file);
   }
 
   /** Writes the trailer, flushes to the disk, renames over the previous state and syncs the folder. */
@@ -160,6 +162,7 @@ export class StateWriter {
       const full: Trailer = { version: 1, ...trailer, entries: this.entries, written: now.toISOString() };
       await this.out.write(`${TRAILER}${JSON.stringify(full)}`);
       await this.out.close();
+      crashPoint('offboarding:before-rename', this.file);
       await fs.promises.rename(this.temp, this.file);
     } catch (err) {
       await this.discard();

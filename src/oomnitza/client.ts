@@ -4,6 +4,7 @@
  * bulk upload per portion, finalize, and the cancel check.
  */
 import { ConfigError } from '../errors.js';
+import { Breaker, isNoAnswer } from '../http/breaker.js';
 import { HttpClient } from '../http/client.js';
 import { tokenHeader } from '../http/auth/index.js';
 import { jsonLogin, sessionLogin } from '../http/auth/session.js';
@@ -44,10 +45,12 @@ export interface ManagedBulkPayload {
   error_type?: 'Fatal Error';
 }
 
-/** How a run uses the client's pushes ([oomnitza] stop_after_timeouts, stop_grace). */
+/** How a run uses the client's pushes ([oomnitza] stop_after_timeouts, breaker_cooldown, stop_grace). */
 export interface PushLimits {
-  /** Batches in a row without an answer (timed out, no connection) after which a run stops sending. */
+  /** Batches in a row without an answer (timed out, no connection) after which a run stops sending (the breaker opens). */
   stopAfterTimeouts: number;
+  /** How long the push breaker stays open before the next batch is sent as a probe. */
+  breakerCooldownMs: number;
   /** After a stop signal: how long pushes in flight and the finalize may still take. */
   stopGraceMs: number;
   /** The request limits in effect, for messages ("timeout = 60 s, retries = 5"). */
@@ -87,6 +90,11 @@ function connectorHeaders(): Record<string, string> {
 
 export class OomnitzaClient {
   readonly pushLimits: PushLimits;
+  /**
+   * The circuit breaker of the pushes (src/http/breaker.ts), shared by every section and portion this client sends:
+   * once Oomnitza stopped answering, the next section does not find it out again batch by batch.
+   */
+  readonly pushBreaker: Breaker;
   private readonly http: HttpClient;
   private readonly base: string;
   private readonly token: string;
@@ -98,14 +106,23 @@ export class OomnitzaClient {
   constructor(
     private readonly settings: OomnitzaSettings,
     log: Logger,
-    options: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'connections'>> = {},
+    options: Partial<Pick<HttpClientOptions, 'timeoutMs' | 'retry' | 'connections'>> & { now?: () => number } = {},
     parent?: { http: HttpClient; token: string },
   ) {
     this.pushLimits = {
       stopAfterTimeouts: settings.stop_after_timeouts,
+      breakerCooldownMs: settings.breaker_cooldown * 1000,
       stopGraceMs: settings.stop_grace * 1000,
       describe: `timeout = ${settings.timeout} s, retries = ${settings.retries}`,
     };
+    const { now, ...httpOptions } = options;
+    options = httpOptions;
+    this.pushBreaker = new Breaker({ threshold: settings.stop_after_timeouts, coolDownMs: settings.breaker_cooldown * 1000 }, now ?? Date.now, isNoAnswer, 'batches in a row got no answer');
+    // One error when Oomnitza stops answering; a failed probe (each cool-down) is only a warning.
+    this.pushBreaker.watch((state, why) => state === 'closed'
+      ? log.warn(`circuit breaker closed: ${why}; sending resumed`)
+      : log.log(why.startsWith('the probe') ? 'warn' : 'error',
+        `circuit breaker open: ${why}; no batch is sent to Oomnitza (they go to the spool) until a probe in ${settings.breaker_cooldown} s`));
     this.base = settings.url.replace(/\/+$/, '');
     this.derived = parent !== undefined;
     if (parent) {

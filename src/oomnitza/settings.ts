@@ -28,7 +28,12 @@ export const oomnitzaSettings = {
   }),
   stop_after_timeouts: setting.int({
     default: 3, min: 1, max: 1000,
-    description: 'After this many batches in a row got no answer from Oomnitza (timed out or could not connect, after their retries), the section stops sending; the records not sent are reported as failed.',
+    description: 'Circuit breaker of the pushes: after this many batches in a row got no answer from Oomnitza (timed out or could not connect, after their retries), ' +
+      'the section stops sending (the batches meanwhile go to the spool) until a probe after breaker_cooldown gets an answer.',
+  }),
+  breaker_cooldown: setting.int({
+    default: 60, min: 1, max: 86_400,
+    description: 'Seconds the Oomnitza push breaker stays open before the next batch is sent as a probe (half-open); an answer resumes sending, no answer opens it again.',
   }),
   stop_grace: setting.int({
     default: 10, min: 0, max: 300,

@@ -43,6 +43,8 @@ export function sectionReport(s: SectionStats) {
     incremental: s.incremental,
     read: s.readNote ?? null,
     failedByClass: { transient: 0, permanent: 0, policy: 0, config: 0, ...s.failedByClass },
+    /** The first failure of each class in failedByClass (it may come after the first problems listed in `failures`). */
+    firstFailureByClass: s.firstByClass,
     /** The first problems of each kind, as the summary lists them. */
     failures: s.failures,
     skips: s.skips,

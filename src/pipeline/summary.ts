@@ -1,5 +1,5 @@
 /** Counters for one section's run and the one-line summary every run ends with. */
-import type { ErrorClass } from '../errors.js';
+import { ERROR_CLASSES, type ErrorClass } from '../errors.js';
 import { getLogger, redactor } from '../logging.js';
 import { escapeForLog } from '../logText.js';
 
@@ -56,6 +56,8 @@ export class SectionStats {
   retireNote?: string;
   /** Failed records per error class of their delivery (the failures before any push are not classed). */
   readonly failedByClass: Partial<Record<ErrorClass, number>> = {};
+  /** The first failure of each class, kept even when it is not among the first KEEP failures listed. */
+  readonly firstByClass: Partial<Record<ErrorClass, Problem>> = {};
   readonly failures: Problem[] = [];
   readonly skips: Problem[] = [];
   readonly converterProblems: Problem[] = [];
@@ -67,8 +69,12 @@ export class SectionStats {
   /** `count`: the records `id` names (a batch); all of them are failed. */
   fail(id: string, reason: string, count = 1, errorClass?: ErrorClass): void {
     this.failed += count;
-    if (errorClass) this.failedByClass[errorClass] = (this.failedByClass[errorClass] ?? 0) + count;
-    if (this.failures.length < KEEP) this.failures.push({ id, reason, count, ...(errorClass ? { errorClass } : {}) });
+    const problem: Problem = { id, reason, count, ...(errorClass ? { errorClass } : {}) };
+    if (errorClass) {
+      this.failedByClass[errorClass] = (this.failedByClass[errorClass] ?? 0) + count;
+      this.firstByClass[errorClass] ??= problem;
+    }
+    if (this.failures.length < KEEP) this.failures.push(problem);
   }
 
   sourceFail(id: string, reason: string): void {
@@ -109,7 +115,7 @@ export class SectionStats {
     const verb = testmode ? 'printed (testmode)' : 'pushed';
     return (
       `[${this.section}] pulled ${this.pulled}, filtered out ${this.filtered}, skipped ${this.skipped}, ` +
-      `${verb} ${this.pushed}, failed ${this.failed}, ` +
+      `${verb} ${this.pushed}, failed ${this.failed}${byClass(this.failed, this.failedByClass)}, ` +
       (this.spooled ? `spooled ${this.spooled} (connector replay sends them), ` : '') +
       (this.converterErrors ? `converter errors ${this.converterErrors}, ` : '') +
       (this.retired ? `${testmode ? 'would retire' : 'retired'} ${this.retired}, ` : '') +
@@ -134,11 +140,40 @@ export class SectionStats {
       if (unlisted > 0) out.push(`  ... and ${unlisted} more ${rest}`);
     };
     list('failed', this.failed, this.failures, 'failed record(s)');
+    // Each class in the summary line has an example: the first of a class not among those listed above.
+    for (const cls of ERROR_CLASSES) {
+      const first = this.firstByClass[cls];
+      if (first && !this.failures.includes(first)) out.push(`  first ${cls} failure ${escapeForLog(first.id, MAX_ID)}: ${escapeForLog(first.reason, MAX_REASON)}`);
+    }
     list('skipped', this.skipped, this.skips, 'skipped record(s)');
     list('converter error', this.converterErrors, this.converterProblems, 'converter error(s)');
     if (this.retireNote) out.push(`  offboarding: ${escapeForLog(this.retireNote, MAX_REASON)}`);
     return out;
   }
+}
+
+/**
+ * ` (transient 100, policy 1400)`: the failed records by the class of their delivery's error (errors.ts), and
+ * `other` for those that failed before any push (a bad row, a converter); empty when none is classed.
+ */
+function byClass(failed: number, counts: Partial<Record<ErrorClass, number>>): string {
+  const parts = ERROR_CLASSES.filter((c) => counts[c]).map((c) => `${c} ${counts[c]}`);
+  if (!parts.length) return '';
+  const other = failed - ERROR_CLASSES.reduce((sum, c) => sum + (counts[c] ?? 0), 0);
+  return ` (${[...parts, ...(other > 0 ? [`other ${other}`] : [])].join(', ')})`;
+}
+
+/** The line under the sections' summaries of a run of several: the totals, so nobody adds them up by hand. */
+export function overallLine(all: SectionStats[], testmode: boolean): string {
+  const sum = (f: (s: SectionStats) => number) => all.reduce((n, s) => n + f(s), 0);
+  const counts: Partial<Record<ErrorClass, number>> = {};
+  for (const c of ERROR_CLASSES) counts[c] = sum((s) => s.failedByClass[c] ?? 0);
+  const failed = sum((s) => s.failed);
+  const spooled = sum((s) => s.spooled);
+  const bad = all.filter((s) => !s.ok).length;
+  return `overall: ${all.length} sections${bad ? `, ${bad} failed` : ''}: pulled ${sum((s) => s.pulled)}, ` +
+    `${testmode ? 'printed (testmode)' : 'pushed'} ${sum((s) => s.pushed)}, failed ${failed}${byClass(failed, counts)}` +
+    (spooled ? `, spooled ${spooled} (connector replay sends them)` : '');
 }
 
 const log = getLogger('connector');
@@ -150,4 +185,5 @@ export function printSummaries(all: SectionStats[], testmode: boolean): void {
     const level = !s.ok ? 'error' : s.converterErrors ? 'warn' : 'info';
     log.log(level, lines.join('\n'));
   }
+  if (all.length > 1) log.log(all.every((s) => s.ok) ? 'info' : 'error', redactor.redact(overallLine(all, testmode)));
 }

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ConnectorError, errorClass, errorMessage, PermanentError, type ErrorClass } from '../errors.js';
+import { Breaker, isNoAnswer } from '../http/breaker.js';
 import { HttpError } from '../http/httpError.js';
 import { redactor, type Logger } from '../logging.js';
 import type { BulkPayload, PushLimits } from '../oomnitza/client.js';
 import { oomnitzaSettings } from '../oomnitza/settings.js';
 import type { RawRecord } from '../records.js';
 import type { DeadLetterSpool } from '../spool/deadLetterSpool.js';
-import { CircuitBreaker } from './circuitBreaker.js';
 import type { PreparedSection } from './prepareSection.js';
 import { batchName, recordName, refOf, type NumberedPayload } from './recordName.js';
 import type { SeenRecords } from './seenRecords.js';
@@ -42,6 +42,8 @@ export interface RunOptions {
   spool?: DeadLetterSpool;
   /** Told every record the source returned, and called before finalize (offboarding: src/offboarding/README.md). */
   seenRecords?: SeenRecords;
+  /** Called with the number of batches waiting for a push worker whenever it changes (the queue-depth gauge). */
+  onQueueDepth?: (waiting: number) => void;
 }
 
 /**
@@ -62,9 +64,10 @@ const YIELD_EVERY = 100;
 const CANCEL_CHECK_MS = 10_000;
 /** 400/422 on a batch: resend its records one by one so only the bad ones fail. */
 const ISOLATE_STATUSES = new Set([400, 422]);
-/** Without an Oomnitza client (in testmode nothing is sent): the defaults of [oomnitza] stop_after_timeouts and stop_grace. */
+/** Without an Oomnitza client (in testmode nothing is sent): the defaults of [oomnitza] stop_after_timeouts, breaker_cooldown and stop_grace. */
 const DEFAULT_LIMITS: PushLimits = {
   stopAfterTimeouts: oomnitzaSettings.stop_after_timeouts.default,
+  breakerCooldownMs: oomnitzaSettings.breaker_cooldown.default * 1000,
   stopGraceMs: oomnitzaSettings.stop_grace.default * 1000,
   describe: '',
 };
@@ -100,17 +103,24 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   let outBatch: NumberedPayload[] = [];
   let batchNo = 0;
   const inFlight = new Set<Promise<void>>();
-  /** Set when no further batch may be sent: Oomnitza refused the credentials, or stopped answering (the breaker). */
+  /** Batches waiting for a push worker (at most one: the reader waits with it). */
+  let queued = 0;
+  /** Set when no further batch may be sent: Oomnitza refused the credentials (policy). */
   let stopReason: string | undefined;
   let tooLarge: true | undefined;
-  /** Class of the cause in stopReason: a refusal (policy) or the breaker (transient). */
-  let stopClass: ErrorClass = 'transient';
   let spoolBroken: string | undefined;
   const limits = run.oomnitza?.pushLimits ?? DEFAULT_LIMITS;
-  const breaker = new CircuitBreaker(limits.stopAfterTimeouts);
-  // Aborts the pushes in flight and the finalize: when the breaker opens, or when the grace after a stop signal ran
-  // out. Without it a push to an Oomnitza that never answers would hold the stop for timeout x retries.
-  const abortPushes = new AbortController();
+  // The push breaker (src/http/breaker.ts) is the client's, shared by the sections and portions it sends. While it is
+  // open, batches are spooled without being sent; after the cool-down the next batch is the probe.
+  const breaker = run.oomnitza?.pushBreaker ?? new Breaker({ threshold: 0, coolDownMs: 0 }, Date.now, isNoAnswer);
+  const breakerMessage = () => `Oomnitza stopped answering (${limits.describe}, stop_after_timeouts = ${limits.stopAfterTimeouts}): ${breaker.reason}`;
+  /** Records this run did not send because the breaker was open. */
+  let heldBack = 0;
+  // Aborts the pushes in flight and the finalize: when the breaker opens (renewed for the probe), or when the grace
+  // after a stop signal ran out (for good). Without it a push to an Oomnitza that never answers would hold the stop
+  // for timeout x retries.
+  let abortPushes = new AbortController();
+  let graceOver = false;
   let graceTimer: NodeJS.Timeout | undefined;
   /**
    * Batches waiting for a pool slot: woken when a push ends or the stop signal comes (then they are not sent). A set
@@ -123,10 +133,28 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   };
   const onStop = () => {
     wakeWaiting();
-    graceTimer = setTimeout(() => abortPushes.abort(new ConnectorError(
-      `stopped early: ${stopCause(opts.signal)}, and [oomnitza] stop_grace (${limits.stopGraceMs / 1000} s) ran out before Oomnitza answered`,
-    )), limits.stopGraceMs);
+    graceTimer = setTimeout(() => {
+      graceOver = true;
+      abortPushes.abort(new ConnectorError(
+        `stopped early: ${stopCause(opts.signal)}, and [oomnitza] stop_grace (${limits.stopGraceMs / 1000} s) ran out before Oomnitza answered`,
+      ));
+    }, limits.stopGraceMs);
   };
+  /**
+   * The abort signal of a push or the finalize about to start: a fresh one once the breaker let it through again (the
+   * last one was aborted when it opened; its probe may have been another section's), never after the stop grace.
+   */
+  const pushSignal = (): AbortSignal => {
+    if (abortPushes.signal.aborted && !graceOver) abortPushes = new AbortController();
+    return abortPushes.signal;
+  };
+  const unwatchBreaker = breaker.watch((state) => {
+    if (state !== 'open') return;
+    // The pushes in flight would each still wait timeout x retries: abort them (they are spooled), and let the
+    // batches waiting for a slot go to the spool at once.
+    abortPushes.abort(new ConnectorError(`aborted in flight: ${breakerMessage()}`));
+    wakeWaiting();
+  });
   if (opts.signal.aborted) onStop();
   else opts.signal.addEventListener('abort', onStop, { once: true });
   /** Why no further batch may be sent, if none may. */
@@ -178,7 +206,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     const unsent = notSending();
     if (unsent) {
       countNotSent(batch.length);
-      await failBatch(batch, `not sent: ${unsent}`, stopReason ? stopClass : 'transient');
+      await failBatch(batch, `not sent: ${unsent}`, stopReason ? 'policy' : 'transient');
       return;
     }
     const payload = payloadFor(batch);
@@ -188,23 +216,27 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       stats.pushed += batch.length;
       return;
     }
+    const admitted = breaker.tryAdmit();
+    if (!admitted) {
+      heldBack += batch.length;
+      await failBatch(batch, `not sent: ${breakerMessage()} (${breaker.nextProbe})`, 'transient');
+      return;
+    }
+    const signal = pushSignal();
     try {
-      await run.oomnitza!.pushBulk(payload, abortPushes.signal);
-      breaker.answered();
+      await run.oomnitza!.pushBulk(payload, signal);
+      breaker.answered(admitted.probe);
       stats.pushed += batch.length;
     } catch (err) {
-      if (!(err instanceof HttpError) && (abortPushes.signal.aborted || opts.signal.aborted)) {
+      if (!(err instanceof HttpError) && (signal.aborted || opts.signal.aborted)) {
         // Cut short by us (the breaker, the stop grace, serve's stop): Oomnitza may or may not have the batch.
-        const reason: unknown = abortPushes.signal.aborted ? abortPushes.signal.reason : opts.signal.reason;
+        breaker.released(admitted.probe);
+        const reason: unknown = signal.aborted ? signal.reason : opts.signal.reason;
         countNotSent(batch.length);
         await failBatch(batch, `not delivered: ${errorMessage(reason)}`, 'transient');
         return;
       }
-      if (breaker.failed(err, 'batches')) {
-        stopReason ??= `Oomnitza stopped answering (${limits.describe}, stop_after_timeouts = ${breaker.threshold}): ${breaker.reason}`;
-        log.error(`${stopReason}; sending no further batch, the records not sent are reported as failed`);
-        abortPushes.abort(new ConnectorError(`aborted in flight: ${stopReason}`));
-      }
+      breaker.failed(err, admitted.probe);
       const status = (err as { status?: number }).status;
       if (status === 413 && batch.length > 1) {
         // The server's body-size limit: halve until the parts fit, so a limit never fails the whole sync.
@@ -220,20 +252,23 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
         for (const record of batch) await push([record]);
         return;
       }
-      if ((status === 401 || status === 403) && !stopReason) {
-        stopReason = `Oomnitza refused the request: ${errorMessage(err)}`;
-        stopClass = 'policy';
-      }
+      if ((status === 401 || status === 403) && !stopReason) stopReason = `Oomnitza refused the request: ${errorMessage(err)}`;
       const hint = status === 413 ? ' (this one record is larger than Oomnitza accepts)' : '';
       await failBatch(batch, `${errorMessage(err)}${hint}`, errorClass(err));
     }
   };
 
   const dispatch = async (batch: NumberedPayload[]) => {
-    // Nothing more is sent: fail the batch now rather than wait for a slot behind pushes that may be hanging.
-    if (notSending()) return push(batch);
+    // Nothing more is sent (or not now: the breaker is open): fail the batch now rather than wait for a slot behind
+    // pushes that may be hanging.
+    const held = () => notSending() !== undefined || breaker.state === 'open';
+    if (held()) return push(batch);
     // Back-pressure: never more than `workers` batches in flight.
-    while (inFlight.size >= opts.workers && !notSending()) await new Promise<void>((resolve) => waitingForSlot.add(resolve));
+    if (inFlight.size >= opts.workers) {
+      opts.onQueueDepth?.(++queued);
+      while (inFlight.size >= opts.workers && !held()) await new Promise<void>((resolve) => waitingForSlot.add(resolve));
+      opts.onQueueDepth?.(--queued);
+    }
     const p = push(batch).finally(() => {
       inFlight.delete(p);
       wakeWaiting();
@@ -301,9 +336,10 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       if (opts.recordCount !== undefined && seen >= opts.recordCount) break;
       if (opts.signal.aborted) break;
       if (stopReason) break;
-      if (!testmode && Date.now() - lastCancelCheck > (opts.cancelCheckMs ?? CANCEL_CHECK_MS)) {
+      // Not while the breaker is open: the question would wait timeout x retries as the batches did.
+      if (!testmode && breaker.state === 'closed' && Date.now() - lastCancelCheck > (opts.cancelCheckMs ?? CANCEL_CHECK_MS)) {
         lastCancelCheck = Date.now();
-        if (await run.oomnitza!.isCanceled(portion, AbortSignal.any([opts.signal, abortPushes.signal]))) {
+        if (await run.oomnitza!.isCanceled(portion, AbortSignal.any([opts.signal, pushSignal()]))) {
           log.warn('the run was canceled in Oomnitza; stopping');
           stats.canceled = true;
           stats.stoppedBecause = 'canceled in Oomnitza';
@@ -330,6 +366,9 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     stats.fatal ??= stopReason;
     stats.canceled = true;
   }
+  // The one message of an outage that outlasted the run; one that ended in it shows as the spooled records only.
+  const stillOpen = !testmode && breaker.state !== 'closed' ? breakerMessage() : undefined;
+  if (stillOpen) stats.fatal ??= heldBack ? `${stillOpen}; ${heldBack} record(s) not sent while its circuit breaker was open` : stillOpen;
   if (opts.signal.aborted) {
     stats.canceled = true;
     stats.stoppedBecause ??= stopCause(opts.signal);
@@ -347,7 +386,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     try {
       await opts.seenRecords.end({
         stats, testmode, recordCount: opts.recordCount,
-        notSending: notSending() ?? (abortPushes.signal.aborted ? errorMessage(abortPushes.signal.reason) : undefined),
+        notSending: notSending() ?? stillOpen ?? (graceOver ? errorMessage(abortPushes.signal.reason) : undefined),
         pushUpdateOnly: async (records, names) => {
           const payload: BulkPayload = { ...payloadFor([]), records, insert_only: false, update_only: true };
           if (testmode) {
@@ -355,7 +394,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
             return true;
           }
           try {
-            await run.oomnitza!.pushBulk(payload, abortPushes.signal);
+            await run.oomnitza!.pushBulk(payload, pushSignal());
             return true;
           } catch (err) {
             if (opts.spool) {
@@ -371,18 +410,19 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       stats.fatal ??= `offboarding failed: ${errorMessage(err)}`;
     }
   }
-  if (!testmode && run.oomnitza && !stopReason) {
-    if (abortPushes.signal.aborted) {
+  if (!testmode && run.oomnitza && !stopReason && !stillOpen) {
+    if (graceOver) {
       stats.fatal ??= `portion ${portion} was not finalized: ${errorMessage(abortPushes.signal.reason)}`;
     } else {
       try {
-        await run.oomnitza.finalize(portion, abortPushes.signal);
+        await run.oomnitza.finalize(portion, pushSignal());
       } catch (err) {
         stats.fatal ??= `finalizing portion ${portion} failed: ${errorMessage(err)}`;
       }
     }
   }
   clearTimeout(graceTimer);
+  unwatchBreaker();
   opts.signal.removeEventListener('abort', onStop);
   log.debug(`portion ${portion}: ${batchNo} batch(es)`);
   stats.finish();

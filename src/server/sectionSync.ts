@@ -69,6 +69,8 @@ export class SectionSync {
   readonly notSentNames: string[] = [];
   /** Called with each portion's counts once it ended (the metrics endpoint, src/metrics/). */
   onPortion?: (stats: SectionStats) => void;
+  /** Called with the portion's batches waiting for a push worker whenever that changes (the metrics endpoint). */
+  onQueueDepth?: (waiting: number) => void;
 
   constructor(
     private readonly prepared: PreparedSection,
@@ -173,7 +175,7 @@ export class SectionSync {
     for (const f of failures) stats.sourceFail(f.id, f.reason);
     this.flushing = fetched;
     try {
-      if (fetched.length) await syncSection({ ...this.prepared, oomnitza: this.oomnitza, stats }, iterate(fetched.map((f) => f.record)), this.runOpts);
+      if (fetched.length) await syncSection({ ...this.prepared, oomnitza: this.oomnitza, stats }, iterate(fetched.map((f) => f.record)), { ...this.runOpts, onQueueDepth: this.onQueueDepth });
     } catch (err) {
       stats.fatal ??= errorMessage(err);
     } finally {

@@ -14,6 +14,7 @@ import { loadConfig, sectionType, sourceTypesWhere, type SectionConfig } from '.
 import { ConfigError, ConfigErrors, ConnectorError, errorMessage } from '../errors.js';
 import { getLogger } from '../logging.js';
 import { ConnectorMetrics, startMetricsEndpoint, type MetricsEndpoint } from '../metrics/index.js';
+import { startServeProgress } from './serveProgress.js';
 import { connectOomnitza, prepareSection, type OomnitzaConnection } from '../pipeline/prepareSection.js';
 import { runOptions } from '../pipeline/runOptions.js';
 import { DeadLetterSpool } from '../spool/deadLetterSpool.js';
@@ -176,9 +177,13 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
   const runtimes = createRuntimes(config, { signal: hardStop.signal, workers: opts.workers });
   const metrics = opts.metricsPort === undefined ? undefined : new ConnectorMetrics();
   let endpoint: MetricsEndpoint | undefined;
+  let oomnitza: OomnitzaConnection | undefined;
   if (metrics) {
     metrics.observeHttp();
-    metrics.watchBreakers(() => runtimes.flatMap((r) => (r.http.breaker ? [[r.section.name, r.http.breaker.state] as const] : [])));
+    metrics.watchBreakers(() => [
+      ...(oomnitza && !oomnitza.testmode ? [['oomnitza', oomnitza.client.pushBreaker.state] as const] : []),
+      ...runtimes.flatMap((r) => (r.http.breaker ? [[r.section.name, r.http.breaker.state] as const] : [])),
+    ]);
     try {
       endpoint = await startMetricsEndpoint({ host: opts.metricsHost ?? '127.0.0.1', port: opts.metricsPort!, render: () => metrics.render() });
     } catch (err) {
@@ -189,7 +194,6 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
     log.info(`metrics at ${endpoint.url}`);
     opts.onMetrics?.(endpoint.url);
   }
-  let oomnitza: OomnitzaConnection | undefined;
   let closeBy: number | undefined;
   const stopped = () => (closeBy ??= Date.now() + tuning.drainTimeoutMs);
   try {
@@ -206,7 +210,12 @@ export async function serve(opts: ServeOptions, signal: AbortSignal): Promise<nu
       log.warn('stopped while starting (connecting to Oomnitza, loading mappings): no webhook was accepted yet');
       return 0;
     }
-    for (const sync of syncs.values()) if (metrics) sync.onPortion = (stats) => metrics.recordSection(stats);
+    for (const [name, sync] of syncs) {
+      if (!metrics) break;
+      sync.onPortion = (stats) => metrics.recordSection(stats);
+      sync.onQueueDepth = (waiting) => metrics.pushQueue(name, waiting);
+      metrics.pushQueue(name, 0);
+    }
     return await run(opts, signal, hardStop, { ...tuning, maxConnections: cap }, guards, syncs, stopped, metrics);
   } finally {
     metrics?.close();
@@ -328,8 +337,13 @@ async function run(
   for (const [name, guard] of guards) if (!guard.requiresAuth) log.warn(`[${name}] accepts webhooks without authentication; set webhook_token or webhook_username/webhook_password`);
   opts.onListening?.(address);
 
+  const stopProgress = startServeProgress({ intervalMs: (opts.progressInterval ?? 30) * 1000, testmode: opts.testmode, log }, () => ({
+    received: counts.received, ignored: counts.ignored, queued: queue.counts.queued, waiting: queue.pending, fetching: queue.inFlight,
+    sections: [...syncs].map(([name, s]) => [name, s.totals]),
+  }));
   if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
+  stopProgress();
   stopping = true;
   const deadline = stopped();
   log.info(`stopping: no new webhooks; sending ${queue.pending + queue.inFlight} queued device(s) within ${tuning.drainTimeoutMs / 1000} s (--drain-timeout)`);

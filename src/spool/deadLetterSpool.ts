@@ -51,6 +51,19 @@ export function sectionFolder(section: string): string {
   return section.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** Whether the process named in a temporary file's name (`.<name>.<pid>.<random>.tmp`) still runs (it may be writing it). */
+function writerRuns(temp: string): boolean {
+  const pid = Number(/\.(\d+)\.[0-9a-f]+\.tmp$/.exec(temp)?.[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class DeadLetterSpool {
   constructor(readonly dir: string) {}
 
@@ -79,11 +92,15 @@ export class DeadLetterSpool {
 
   /**
    * The batches of one section, oldest first. A file that does not parse (a disk fault, a hand edit) is returned as
-   * an error rather than skipped: replay must not pretend the spool is empty.
+   * an error rather than skipped: replay must not pretend the spool is empty. `leftovers`: temporary files of a
+   * writer killed before its rename (atomicWrite.ts names them `.<name>.<pid>.<random>.tmp`) whose process no longer
+   * runs: that batch was never reported as spooled, and the file may be half written, so it is not a batch.
    */
-  async batches(section: string): Promise<{ batches: SpooledBatch[]; unreadable: Array<{ file: string; reason: string }> }> {
+  async batches(section: string): Promise<{ batches: SpooledBatch[]; unreadable: Array<{ file: string; reason: string }>; leftovers: string[] }> {
     const folder = path.join(this.dir, sectionFolder(section));
-    const names = (await fs.promises.readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    const all = await fs.promises.readdir(folder).catch(() => [] as string[]);
+    const leftovers = all.filter((n) => n.startsWith('.') && n.endsWith('.tmp') && !writerRuns(n)).sort().map((n) => path.join(folder, n));
+    const names = all.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
     const batches: SpooledBatch[] = [];
     const unreadable: Array<{ file: string; reason: string }> = [];
     for (const n of names) {
@@ -96,7 +113,13 @@ export class DeadLetterSpool {
         unreadable.push({ file, reason: errorMessage(err) });
       }
     }
-    return { batches, unreadable };
+    return { batches, unreadable, leftovers };
+  }
+
+  /** A leftover of batches(): removed once reported. */
+  async removeLeftover(file: string): Promise<void> {
+    await fs.promises.rm(file, { force: true });
+    await fs.promises.rmdir(path.dirname(file)).catch(() => undefined);
   }
 
   /** Called once Oomnitza accepted the batch's records. */

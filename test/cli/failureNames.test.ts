@@ -34,7 +34,8 @@ test('a skipped and a rejected record are named by sync_field, read number and C
   const res = await runCli(['upload', 'csv_assets', '--ini', 'config.ini'], { cwd: dir });
   expect(res.code).toBe(1);
   expect(oom.records().map((r) => r.SERIAL_NUMBER)).toEqual(['S1', 'S2', 'S4', 'S6']);
-  expect(res.stderr).toMatch(/\[csv_assets\] pulled 6, filtered out 0, skipped 1, pushed 4, failed 2, /);
+  // The failed by class: the 400 is permanent; the bad row failed before any push.
+  expect(res.stderr).toMatch(/\[csv_assets\] pulled 6, filtered out 0, skipped 1, pushed 4, failed 2 \(permanent 1, other 1\), /);
   const file = path.join(dir, 'assets.csv');
   const lines = res.stderr.split('\n');
   const detail = (start: string) => lines.find((l) => l.startsWith(start));

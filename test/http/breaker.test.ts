@@ -25,7 +25,7 @@ test('unit: opens after threshold outages in a row; any other answer resets; hal
   let t = 0;
   const b = new SourceBreaker('jamf', { threshold: 3, coolDownMs: 1000 }, () => t);
   const changes: string[] = [];
-  b.onChange = (state) => changes.push(state);
+  b.watch((state) => changes.push(state));
   b.failed(transient(), false);
   b.failed(transient(503), false);
   // A 404 is an answer: the server is there.

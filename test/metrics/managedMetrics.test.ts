@@ -44,6 +44,10 @@ test('while polling, /metrics counts each integration run\'s records and the HTT
   expect(text).toMatch(/connector_records_total\{section="managed\.7 \\"Link users\\"",outcome="pushed"\} 3/);
   expect(text).toMatch(/connector_section_runs_total\{section="managed\.7 \\"Link users\\"",result="ok"\} 1/);
   expect(text).toMatch(/connector_http_request_duration_seconds_count\{target="[^"]+",status="2xx"\} [1-9]/);
+  // The breakers (Oomnitza's pushes, the integration's SaaS client) and the run's upload queue, drained.
+  expect(text).toContain('connector_breaker_state{target="oomnitza"} 0');
+  expect(text).toContain('connector_breaker_state{target="managed.7 \\"Link users\\""} 0');
+  expect(text).toContain('connector_push_queue_depth{section="managed.7 \\"Link users\\""} 0');
   // Closed with the runner.
   await expect(fetch(url!)).rejects.toThrow();
 });

@@ -53,7 +53,8 @@ test('connector metrics: section counts, last success only for a run without fai
   bad.fail('b', 'x', 5, 'transient');
   bad.spooled = 5;
   m.recordSection(bad);
-  m.watchBreakers(() => [['ldap', 'open']]);
+  m.watchBreakers(() => [['ldap', 'open'], ['oomnitza', 'half-open']]);
+  m.pushQueue('ldap', 2);
   m.watchQueue(() => ({ waiting: 3, inFlight: 1 }));
   const text = m.render();
   expect(text).toContain('connector_records_total{section="ldap",outcome="pulled"} 15');
@@ -63,7 +64,9 @@ test('connector metrics: section counts, last success only for a run without fai
   expect(text).toContain('connector_section_runs_total{section="ldap",result="ok"} 1');
   expect(text).toContain('connector_section_runs_total{section="ldap",result="failed"} 1');
   expect(text).toContain('connector_last_success_timestamp_seconds{section="ldap"} 1700000000');
-  expect(text).toContain('connector_source_breaker_state{section="ldap"} 2');
+  expect(text).toContain('connector_breaker_state{target="ldap"} 2');
+  expect(text).toContain('connector_breaker_state{target="oomnitza"} 1');
+  expect(text).toContain('connector_push_queue_depth{section="ldap"} 2');
   expect(text).toContain('connector_queue_depth 3');
   expect(text).toContain('connector_queue_in_flight 1');
 });
@@ -129,11 +132,24 @@ describe('serve --metrics-port', () => {
     expect(text).toMatch(/connector_last_success_timestamp_seconds\{section="casper"\} \d+/);
     expect(text).toMatch(/connector_http_request_duration_seconds_count\{target="casper",status="2xx"\} [1-9]/);
     expect(text).toMatch(/connector_http_request_duration_seconds_count\{target="oomnitza",status="2xx"\} [1-9]/);
-    expect(text).toContain('connector_source_breaker_state{section="casper"} 0');
+    expect(text).toContain('connector_breaker_state{target="casper"} 0');
+    expect(text).toContain('connector_breaker_state{target="oomnitza"} 0');
     expect(text).toContain('connector_queue_depth 0');
+    expect(text).toContain('connector_push_queue_depth{section="casper"} 0');
     // No secret of the INI in the metrics.
     expect(text).not.toContain(h.oom.token);
     expect(text).not.toContain('client-s3cret-value');
     expect(await h.stop()).toBe(0);
+  });
+
+  test('an Oomnitza that stopped answering: the push breaker reads open (2) on the scrape, the portion is spooled', async () => {
+    h = await startHarness({ metrics: true, oomnitza: { stallBulksAfter: 0 }, extra: { oomnitza: 'timeout = 1\nretries = 0\nstop_after_timeouts = 1\nspool_dir = dead\n' } });
+    expect((await h.post('/casper', webhook('ComputerInventoryCompleted', 1))).status).toBe(204);
+    let text = '';
+    await waitFor(async () => /connector_breaker_state\{target="oomnitza"\} 2/.test((text = await (await fetch(h!.metricsUrl!)).text())));
+    await waitFor(async () => /connector_records_total\{section="casper",outcome="spooled"\} 1/.test((text = await (await fetch(h!.metricsUrl!)).text())));
+    expect(text).toContain('connector_breaker_state{target="casper"} 0');
+    expect(text).toContain('connector_push_queue_depth{section="casper"} 0');
+    expect(await h.stop()).toBe(1); // a device accepted and not synced
   });
 });

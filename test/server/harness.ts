@@ -21,12 +21,15 @@ export function webhook(event: string, id: number | string, opts: { nested?: boo
 export interface SectionExtras {
   casper?: string;
   mdm?: string;
+  /** Lines added to [oomnitza] (timeouts, the push breaker). */
+  oomnitza?: string;
 }
 
 export function iniFor(oom: FakeOomnitza, jamf: FakeJamf, extra: SectionExtras = {}): string {
   return `[oomnitza]
 url = ${oom.url}
 api_token = ${oom.token}
+${extra.oomnitza ?? ''}
 
 [casper]
 enable = True

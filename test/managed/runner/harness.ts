@@ -79,7 +79,7 @@ export function pages(batches: Array<Array<{ record: unknown } | { raw: unknown;
 export function oomnitzaSettings(cloud: FakeManagedCloud, extra: Partial<OomnitzaSettings> = {}): OomnitzaSettings {
   return {
     url: cloud.url, api_token: cloud.token, username: '', password: '', user_pem_file: '', verify_ssl: true, cacert_file: '', ssl_protocol: '',
-    timeout: 10, connect_timeout: 5, retries: 0, stop_after_timeouts: 3, stop_grace: 1,
+    timeout: 10, connect_timeout: 5, retries: 0, stop_after_timeouts: 3, breaker_cooldown: 60, stop_grace: 1,
     ...extra,
   } as OomnitzaSettings;
 }
