@@ -5,22 +5,17 @@
  */
 import { fetchIntegration, parseSaasAuthorization } from '../../../src/managed/fetch/index.js';
 import type { CredentialCall, CredentialSecret } from '../../../src/managed/fetch/types.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeSaas, user, type FakeSaas } from '../../support/fakeSaas.js';
 import { detailBehaviour, signedUsers } from '../../support/fakeSaasIntegrations.js';
 import { collect, fetchInput, makeHttp, type Harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let saas: FakeSaas;
 let h: Harness;
 
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-}, 30_000);
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await h?.http.close();
   await saas?.close();

@@ -8,17 +8,13 @@ import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeSaas, user, device, type FakeSaas } from '../../support/fakeSaas.js';
 import { definition, detailBehaviour, linkUsers, offsetDevices, sessionAuthorization, softwareBehaviour, tokenDevices, xmlComputers } from '../../support/fakeSaasIntegrations.js';
 import { collect, fetchInput, makeHttp, type Harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let saas: FakeSaas;
 let h: Harness;
 
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-}, 30_000);
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await h?.http.close();
   await saas?.close();

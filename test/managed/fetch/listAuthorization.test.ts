@@ -4,18 +4,13 @@
  */
 import { listAuthorization, parseSaasAuthorization } from '../../../src/managed/fetch/index.js';
 import type { CredentialCall } from '../../../src/managed/fetch/types.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { fetchInput, makeHttp, type Harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let h: Harness;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-}, 30_000);
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await h?.http.close();
 });

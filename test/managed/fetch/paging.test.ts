@@ -3,22 +3,17 @@
  * outcome (done, canceled, empty first page, first/later page failed, max iterations) with its exact text.
  */
 import { fetchIntegration, parseSaasAuthorization } from '../../../src/managed/fetch/index.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeSaas, user, device, type FakeSaas } from '../../support/fakeSaas.js';
 import { definition, linkUsers, odataUsers, offsetDevices, sessionAuthorization, sessionDevices, tokenDevices, xmlComputers } from '../../support/fakeSaasIntegrations.js';
 import { collect, fetchInput, listed, makeHttp, type Harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let saas: FakeSaas;
 let h: Harness;
 
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-}, 30_000);
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await h?.http.close();
   await saas?.close();

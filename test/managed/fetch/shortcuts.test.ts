@@ -1,15 +1,10 @@
 /** The templates the fetch engine answers without the sandbox must give exactly what the engine gives. */
 import { knownNative, knownString } from '../../../src/managed/fetch/shortcuts.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-}, 30_000);
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 
 const context = {
   inputs: { base_url: 'https://api.example.com/v1', page_size: '50' },

@@ -8,22 +8,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as fetchEngine from '../../../src/managed/fetch/index.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { fakeAwsScope, startFakeAws, type FakeAws, type FakeAwsOptions } from '../../support/fakeAws.js';
 import { startFakeManagedCloud, type FakeAwsCredential, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
 import { captureLogs } from '../../http/logCapture.js';
 import { harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
 let aws: FakeAws;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-}, 30_000);
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await cloud?.close();
   await aws?.close();

@@ -5,7 +5,6 @@
  */
 import { redactor } from '../../../src/logging.js';
 import * as fetchEngine from '../../../src/managed/fetch/index.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { findSource } from '../../../src/sources/registry.js';
 import { startFakeDell } from '../../support/fakeDell.js';
@@ -16,16 +15,12 @@ import { startFakeMeraki, type FakeMeraki } from '../../support/fakeMerakiNetwor
 import { startFakeMobileIron, type FakeMobileIron } from '../../support/fakeMobileIron.js';
 import { startFakeVcenter, type FakeVcenter } from '../../support/fakeVcenter.js';
 import { harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
 const closers: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await Promise.all([cloud?.close(), ...closers.splice(0).map((c) => c())]);
 });

@@ -1,6 +1,5 @@
 /** The runner with the real fetch engine against the fake SaaS and the fake cloud: exact payloads end to end. */
 import * as fetchEngine from '../../../src/managed/fetch/index.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeManagedCloud, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
 import { startFakeSaas, type FakeSaas } from '../../support/fakeSaas.js';
@@ -8,16 +7,12 @@ import { getLogger } from '../../../src/logging.js';
 import { OomnitzaClient } from '../../../src/oomnitza/client.js';
 import { detailBehaviour, linkUsers, offsetDevices, sessionAuthorization, sessionDevices, signedUsers, softwareBehaviour } from '../../support/fakeSaasIntegrations.js';
 import { harness, oomnitzaSettings } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
 let saas: FakeSaas;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await cloud?.close();
   await saas?.close();

@@ -1,16 +1,11 @@
 /** The host's path shortcut gives exactly what the template engine gives in native mode, or leaves it to the engine. */
 import { FALLBACK, evaluatePath, parsePath } from '../../../src/managed/fastPath.js';
 import { mapRecord } from '../../../src/managed/mappings.js';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 
 const records = [
   {

@@ -1,15 +1,10 @@
 /** §10: key escaping, the mappings in effect, and records mapped with the template engine. */
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { attributeTemplate, effectiveManagedMappings, escapeKey, mapRecord } from '../../../src/managed/mappings.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 
 test('top-level keys are escaped as the original does; nested keys are not', () => {
   expect(['@id', 'a.b', 'x-y', 'c:d', '#h', '$d', 'a/b', '*', '!', '£', '%', '^', '?', '=', '+', '&', '<', '>', '(', ')', 'a b'].map(escapeKey)).toEqual([

@@ -2,7 +2,6 @@
  * `connector managed` (issue 18): each integration run's progress is tracked while it runs, as upload's sections are;
  * its uploads go through the [oomnitza] push breaker.
  */
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { HttpTransientError } from '../../../src/http/httpError.js';
 import { getLogger } from '../../../src/logging.js';
@@ -12,15 +11,11 @@ import { Progress, type ProgressStream } from '../../../src/pipeline/progress.js
 import { startFakeManagedCloud, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
 import { captureLogs } from '../../http/logCapture.js';
 import { fakeFetch, harness, integration, oomnitzaSettings, pages } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await cloud?.close();
 });

@@ -2,21 +2,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { STATE_FILE, reportFileName } from '../../../src/managed/reports.js';
 import { startFakeManagedCloud, type FakeManagedCloud, type MediaFileSpec } from '../../support/fakeManagedCloud.js';
 import { fakeFetch, harness } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
 let dir: string;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'managed-reports-'));
 });

@@ -1,17 +1,12 @@
 /** Managed runs in process: tokens (§2.3), envelope (§11.1), batching (§11.2), outcomes (§11.4), test runs (§11.7). */
-import { createTemplateEngine } from '../../../src/managed/template/engine.js';
 import type { TemplateEngine } from '../../../src/managed/template/types.js';
 import { startFakeManagedCloud, type FakeManagedCloud } from '../../support/fakeManagedCloud.js';
 import { fakeFetch, harness, integration, pages } from './harness.js';
+import { useTemplateEngine } from '../../helpers/templateEngine.js';
 
 let engine: TemplateEngine;
 let cloud: FakeManagedCloud;
-beforeAll(async () => {
-  engine = await createTemplateEngine();
-});
-afterAll(async () => {
-  await engine.close();
-});
+useTemplateEngine((e) => (engine = e));
 afterEach(async () => {
   await cloud?.close();
 });
