@@ -18,7 +18,7 @@ const settings = (s: SectionConfig | string) => {
 
 test('the original\'s sections load unchanged, with its defaults', async () => {
   expect(settings(await section('meraki_network_devices', 'meraki_api_key = 6bec40cf957de430a6f1f2baa056b99a4fac9ea0\norg_id = 549236'))).toEqual({
-    meraki_api_key: '6bec40cf957de430a6f1f2baa056b99a4fac9ea0', org_id: '549236', url: 'https://api.meraki.com', concurrency: 0, rate_limit_max_wait: 300,
+    meraki_api_key: '6bec40cf957de430a6f1f2baa056b99a4fac9ea0', org_id: '549236', url: 'https://api.meraki.com', concurrency: 0, rate_limit_max_wait: 300, authorization_settings: {},
   });
   expect(settings(await section('dnac_network_devices', 'username = admin\npassword = secret-pass\nbase_url = https://10.0.0.5/'))).toEqual({
     username: 'admin', password: 'secret-pass', base_url: 'https://10.0.0.5', authorization_settings: {}, rate_limit_max_wait: 300,
