@@ -6,6 +6,7 @@
  * Format: `{"s": [[key...]...], "t": [[converter, field, params]...], "i": [[shape, values|record, filter, [t, value, t, value...]]...]}`.
  * shape -1 means the record is not a plain object and is sent as is. Keys whose value JSON would drop
  * (undefined, functions, symbols) are left out, exactly as JSON.stringify(record) would do.
+ * `fields`: when given, only these keys of a plain record are sent (the ones the snippets can read: recordFields.ts).
  */
 import type { SandboxItem } from './types.js';
 
@@ -16,7 +17,7 @@ interface ShapeNode {
   next?: Map<string, ShapeNode>;
 }
 
-export function encodeBatch(items: SandboxItem[]): string {
+export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>): string {
   const shapes: string[][] = [];
   const shapeRoot: ShapeNode = {};
   const templates: unknown[][] = [];
@@ -35,6 +36,7 @@ export function encodeBatch(items: SandboxItem[]): string {
       const values: unknown[] = [];
       let node = shapeRoot;
       for (const key of Object.keys(record)) {
+        if (fields && !fields.has(key)) continue;
         const v = record[key];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
         keys.push(key);
