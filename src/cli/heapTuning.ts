@@ -9,9 +9,10 @@
  *
  * The young generation: V8 lets each of its two semi-spaces grow from 1 MB to 16 MB (32 MB of heap, all of it
  * resident once used), and --max-semi-space-size can only be given on node's command line. The growth step, though,
- * is read at every growth: the semi-spaces grow at V8's default step until they reach SEMI_SPACE_MB, then the step
- * is set to 1 (no further growth). Measured (bench/README.md, issue 19): 4 MB semi-spaces cost no measurable CPU
- * against 16 MB and save ~25 MB of peak RSS; 1 MB costs ~20% more CPU (scavenges promote the chunks in flight).
+ * is read at every growth: it is set so that one step reaches SEMI_SPACE_MB, and to 1 (no further growth) as soon as
+ * a collection shows that size. Measured (bench/README.md, issue 19): 4 MB semi-spaces, with the pipeline's small
+ * chunks in flight, cost no measurable CPU against 16 MB and save ~25 MB of peak RSS; 1 MB semi-spaces (a step of 1
+ * from the start) cost ~30% more CPU in collections.
  *
  * A user who sizes the heap themselves (--max-old-space-size, --heap-growing-percent, --max-semi-space-size in
  * NODE_OPTIONS or on node's command line) keeps their setting.
@@ -31,14 +32,18 @@ const apply = () => {
   for (const flag of ours) v8.setFlagsFromString(flag);
 };
 apply();
-// Starting a worker thread (the sandbox) makes Node apply the process's V8 options again, which resets flags set
-// here to V8's defaults (measured: the young generation grew to 32 MB right after the sandbox started).
-if (ours.length) process.on('worker', apply);
+// Starting a worker thread (the sandbox) makes Node apply the process's V8 options again, on the new thread, which
+// resets the flags set here to V8's defaults (measured: the young generation grew to 32 MB after the sandbox started).
+if (ours.length) {
+  process.on('worker', (worker) => {
+    apply();
+    worker.once('online', apply);
+  });
+}
 
-/** After each collection (the young generation only grows at one): stop the growth once the semi-spaces are big enough. */
 function capYoungGeneration(): void {
-  // One growth step from V8's initial 1 MB to SEMI_SPACE_MB: the observer runs only between turns of the event loop,
-  // and the next growth needs as many bytes surviving scavenges again as the semi-spaces hold, which no turn does.
+  // From V8's initial 1 MB, one step: the next growth needs the semi-spaces' size surviving collections again, which
+  // takes several turns of the event loop, and the observer below runs between turns.
   const step = ours.push(`--semi-space-growth-factor=${SEMI_SPACE_MB}`) - 1;
   const observer = new PerformanceObserver(() => {
     // new_space's size is both semi-spaces.
