@@ -269,6 +269,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
    * are pending, so memory stays bounded whatever the number of records.
    */
   const pending: Promise<void>[] = [];
+  let processingError: { err: unknown } | undefined;
   let previous: Promise<void> = Promise.resolve();
   const processChunk = async (chunk: RawRecord[], firstIndex: number): Promise<void> => {
     if (chunk.length > 0) {
@@ -284,7 +285,13 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
       previous.catch(() => undefined);
       pending.push(previous);
     }
-    while (pending.length > CHUNKS_AHEAD) await pending.shift();
+    // A chunk that failed (the sandbox died) fails the section below, not the read: its records are then counted as
+    // not sent, whatever the chunk size (a rejection here used to be reported as the source's failure).
+    while (pending.length > CHUNKS_AHEAD) {
+      await pending.shift()!.catch((err: unknown) => {
+        processingError ??= { err };
+      });
+    }
   };
 
   let chunk: RawRecord[] = [];
@@ -323,6 +330,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     // Read records are transformed even when nothing more is sent, so that they are failed by name and spooled.
     await processChunk(chunk, chunkStart);
     await Promise.all(pending);
+    if (processingError) throw processingError.err;
     // Also when nothing more is sent: push() then fails (and spools) the records by name.
     if (outBatch.length) await dispatch(outBatch);
     outBatch = [];
