@@ -6,17 +6,21 @@
  * Format: `{"s": [[key...]...], "t": [[converter, field, params]...], "i": [[shape, values|record, filter, [t, value, t, value...]]...]}`.
  * shape -1 means the record is not a plain object and is sent as is. Keys whose value JSON would drop
  * (undefined, functions, symbols) are left out, exactly as JSON.stringify(record) would do.
+ * `fields`: when given, only these keys of a plain record are sent (the ones the snippets can read: recordFields.ts).
  */
 import type { SandboxItem } from './types.js';
 
 export const NOT_A_PLAIN_RECORD = -1;
+
+/** Own and enumerable: the keys Object.keys (and JSON) would see. */
+const isOwnEnumerable = Object.prototype.propertyIsEnumerable;
 
 interface ShapeNode {
   id?: number;
   next?: Map<string, ShapeNode>;
 }
 
-export function encodeBatch(items: SandboxItem[]): string {
+export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>): string {
   const shapes: string[][] = [];
   const shapeRoot: ShapeNode = {};
   const templates: unknown[][] = [];
@@ -25,6 +29,7 @@ export function encodeBatch(items: SandboxItem[]): string {
   // The pipeline reuses one params object per mapping: serialise each object once per batch.
   const paramsText = new Map<object, string>();
   const rows = new Array<unknown[]>(items.length);
+  const fieldList = fields && [...fields];
 
   for (let i = 0; i < items.length; i++) {
     const { record, filter, calls } = items[i];
@@ -34,7 +39,10 @@ export function encodeBatch(items: SandboxItem[]): string {
       const keys: string[] = [];
       const values: unknown[] = [];
       let node = shapeRoot;
-      for (const key of Object.keys(record)) {
+      // With a field list, only its names are looked up (in its order: a snippet that can see the order, through
+      // Object.keys or JSON.stringify, gets no field list), instead of walking every key of every record.
+      for (const key of fieldList ?? Object.keys(record)) {
+        if (fieldList && !isOwnEnumerable.call(record, key)) continue;
         const v = record[key];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
         keys.push(key);

@@ -11,6 +11,7 @@ import { getLogger } from '../logging.js';
 import { escapeForLog, quoteForLog } from '../logText.js';
 import { encodeBatch } from './encode.js';
 import { MIN_MEMORY_MB, PROGRESS_FILTER, PROGRESS_NOT_STARTED, type OutputCaps } from './protocol.js';
+import { fieldsUsed } from './recordFields.js';
 import { readResults, withinCaps } from './results.js';
 import { checkSnippetSyntax } from './syntax.js';
 import type { SandboxItem, SandboxItemResult, SandboxLimits, SnippetOutcome, SnippetSandbox, SnippetSource } from './types.js';
@@ -48,6 +49,8 @@ export class QuickJsSandbox implements SnippetSandbox {
   private closed = false;
   private readonly progress = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   private readonly snippetsByKey: ReadonlyMap<string, SnippetSource>;
+  /** The record fields the snippets can read (undefined: any); the others are not sent. */
+  private readonly fields: ReadonlySet<string> | undefined;
   /** How many workers this sandbox has started (1 + replacements); for diagnostics and tests. */
   workersStarted = 0;
 
@@ -56,6 +59,7 @@ export class QuickJsSandbox implements SnippetSandbox {
     private readonly limits: SandboxLimits,
   ) {
     this.snippetsByKey = new Map(snippets.map((sn) => [`${sn.kind}:${sn.name}`, sn]));
+    this.fields = fieldsUsed(snippets);
   }
 
   async start(): Promise<void> {
@@ -92,7 +96,7 @@ export class QuickJsSandbox implements SnippetSandbox {
     if (items.length === 1) return [await this.runOne(items[0], budget)];
     let json: string;
     try {
-      json = encodeBatch(items);
+      json = encodeBatch(items, this.fields);
     } catch {
       return this.runOneByOne(items, budget); // some record cannot cross as JSON: find it and report it
     }
@@ -120,7 +124,7 @@ export class QuickJsSandbox implements SnippetSandbox {
   private async runOne(item: SandboxItem, budget: OutputBudget): Promise<SandboxItemResult> {
     let json: string;
     try {
-      json = encodeBatch([item]);
+      json = encodeBatch([item], this.fields);
     } catch (err) {
       return failedItem(item, `the record cannot be sent to the sandbox as JSON (${quoteForLog((err as Error).message)})`);
     }

@@ -15,6 +15,11 @@ export const HARD_STOP_GRACE_MS = 500;
 export const MAX_START_WAIT_MS = 10_000;
 /** The worker's own V8 heap (JSON strings in and out); QuickJS's heap is the separate, capped wasm memory. */
 const WORKER_HEAP_MB = 256;
+/**
+ * The worker's young generation: what it allocates per run is a few strings (the batch in, the results out; long
+ * ones go to the large-object space), so V8's default of up to 48 MB is only resident memory. Measured (issue 19).
+ */
+const WORKER_YOUNG_MB = 3;
 
 export type RunReply =
   | { ok: true; json: string }
@@ -52,7 +57,7 @@ export class SnippetWorker {
     const worker = new Worker(script, {
       workerData: { ...init, started: started.buffer as SharedArrayBuffer },
       env: {},
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
     });
     // An idle sandbox must not keep the process alive; a run in flight holds its own timer.
     worker.unref();
