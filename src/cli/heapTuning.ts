@@ -10,9 +10,9 @@
  * The young generation: V8 lets each of its two semi-spaces grow from 1 MB to 16 MB (32 MB of heap, all of it
  * resident once used), and --max-semi-space-size can only be given on node's command line. The growth step, though,
  * is read at every growth: it is set so that one step reaches SEMI_SPACE_MB, and to 1 (no further growth) as soon as
- * a collection shows that size. Measured (bench/README.md, issue 19): 4 MB semi-spaces, with the pipeline's small
- * chunks in flight, cost no measurable CPU against 16 MB and save ~25 MB of peak RSS; 1 MB semi-spaces (a step of 1
- * from the start) cost ~30% more CPU in collections.
+ * a collection shows that size. Measured on a quiet machine (bench/README.md, issue 19, 100,000 rows): 8 MB
+ * semi-spaces peak at 120-125 MB RSS and are as fast as V8's 16 MB (142-144 MB); 4 MB saves nothing more at the peak
+ * (116-127 MB: the peak is set while code is compiled) and costs 10-20% more CPU in collections.
  *
  * A user who sizes the heap themselves (--max-old-space-size, --heap-growing-percent, --max-semi-space-size in
  * NODE_OPTIONS or on node's command line) keeps their setting.
@@ -21,7 +21,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 export const HEAP_GROWING_PERCENT = 30;
-export const SEMI_SPACE_MB = 4;
+export const SEMI_SPACE_MB = 8;
 
 const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
 /** What this module sets; applied again whenever a worker thread starts (see below). */
