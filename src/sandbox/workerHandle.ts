@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { OutputCaps, RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
+import { holdWasmTierUp } from './wasmTiering.js';
 
 export const HARD_STOP_GRACE_MS = 500;
 /**
@@ -54,6 +55,8 @@ export class SnippetWorker {
   static start(init: object, script: URL): Promise<SnippetWorker>;
   static start(init: object, script: URL = new URL('./worker.js', import.meta.url)): Promise<SnippetWorker> {
     const started = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    // Until the worker has opened QuickJS (its first message), see wasmTiering.ts.
+    const releaseTierUp = holdWasmTierUp();
     const worker = new Worker(script, {
       workerData: { ...init, started: started.buffer as SharedArrayBuffer },
       env: {},
@@ -62,11 +65,19 @@ export class SnippetWorker {
     // An idle sandbox must not keep the process alive; a run in flight holds its own timer.
     worker.unref();
     return new Promise((resolve, reject) => {
-      const onEarlyExit = (code: number) => reject(new Error(`the sandbox worker exited during start-up (code ${code})`));
-      worker.once('error', reject);
+      const onEarlyExit = (code: number) => {
+        releaseTierUp();
+        reject(new Error(`the sandbox worker exited during start-up (code ${code})`));
+      };
+      const onError = (err: Error) => {
+        releaseTierUp();
+        reject(err);
+      };
+      worker.once('error', onError);
       worker.once('exit', onEarlyExit);
       worker.once('message', (message: WorkerMessage) => {
-        worker.off('error', reject);
+        releaseTierUp();
+        worker.off('error', onError);
         worker.off('exit', onEarlyExit);
         if (message.type === 'ready') {
           resolve(new SnippetWorker(worker, started));
