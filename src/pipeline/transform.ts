@@ -10,7 +10,7 @@ import type { Logger } from '../logging.js';
 import { escapeForLog } from '../logText.js';
 import type { SandboxItem, SnippetSandbox } from '../sandbox/types.js';
 import type { RawRecord } from '../records.js';
-import { getPath, parseConverterSpec, type ConverterParams, type FieldMappings } from '../records.js';
+import { getPath, newFieldsObject, parseConverterSpec, type ConverterParams, type FieldMappings } from '../records.js';
 import type { SectionStats } from './summary.js';
 
 export type Outcome =
@@ -157,8 +157,8 @@ export class Transformer {
 
   /** Values, built-in converters; custom converters are filled in later. */
   private mapHost(record: RawRecord): Record<string, unknown> {
-    // Null prototype: field names are user text ("__proto__" must be a key, not the prototype).
-    const out: Record<string, unknown> = Object.create(null);
+    // No Object.prototype: field names are user text ("__proto__" must be a key, not the prototype).
+    const out: Record<string, unknown> = newFieldsObject();
     for (const p of this.plan) {
       let v = p.value(record);
       if (v === undefined) v = null;

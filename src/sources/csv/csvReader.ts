@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { withRecordOrigin } from '../../recordOrigin.js';
 import type { RawRecord } from '../types.js';
+import { newFieldsObject } from '../../records.js';
 import { CsvParser, type CsvRecord } from './csvParser.js';
 import { FileTextDecoder, describeInvalid, findInvalid } from '../fileEncodings.js';
 
@@ -82,9 +83,9 @@ function readHeader(file: string, record: CsvRecord, encoding: string): Header {
   return header;
 }
 
-/** A null-prototype record: column names are the export's text ("constructor", "__proto__" included). */
+/** A record without Object.prototype (newFieldsObject): column names are the export's text ("constructor", "__proto__" included). */
 function toRow(header: Header, fields: string[]): RawRecord {
-  const row: RawRecord = Object.create(null);
+  const row: RawRecord = newFieldsObject();
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
     if (name !== undefined) row[name] = fields[i];
