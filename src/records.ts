@@ -10,6 +10,20 @@
 /** A record as the source produced it: nested objects allowed, dotted mapping paths reach into them. */
 export type RawRecord = Record<string, unknown>;
 
+/**
+ * Instances have no Object.prototype above them: their prototype is an empty null-prototype object, so field names
+ * that are user text ("__proto__", "constructor", "hasOwnProperty") are plain own keys, as with Object.create(null).
+ * Unlike Object.create(null), which V8 keeps as a slow dictionary, these stay fast-mode objects: records of the same
+ * keys share one hidden class, and filling, reading and serialising them costs 2-3x less (measured, issue 19).
+ */
+const FieldsObject = function FieldsObject() {} as unknown as new () => Record<string, unknown>;
+FieldsObject.prototype = Object.create(null) as object;
+
+/** An empty object for user-named fields: see FieldsObject. */
+export function newFieldsObject<T = unknown>(): Record<string, T> {
+  return new FieldsObject() as Record<string, T>;
+}
+
 export interface FieldMapping {
   /** Dotted path into the record (`general.serial_number`, `items.0.name`). */
   source?: string;

@@ -7,12 +7,25 @@
 import type { Converter } from './types.js';
 import { firstValue, isTruthy, pyInt, pySplitWhitespace } from './python.js';
 
+/**
+ * `index` parsed once per text: a mapping calls split with the same params for every record (measured, issue 19).
+ * Bounded: the texts are the config's, but a caller could pass any.
+ */
+const parsedIndex = new Map<string | true, bigint | undefined>();
+function indexOf(text: string | true): bigint | undefined {
+  if (parsedIndex.has(text)) return parsedIndex.get(text);
+  if (parsedIndex.size >= 64) parsedIndex.clear();
+  const index = pyInt(text);
+  parsedIndex.set(text, index);
+  return index;
+}
+
 export const split: Converter = ({ value, params }) => {
   const v = firstValue(value);
   if (!isTruthy(v) || typeof v !== 'string') return v;
   const on = params.on;
   // int(True) is 1 in Python, so a bare `index` flag means index 1, as it did in the original.
-  const index = params.index === undefined ? 0n : pyInt(params.index);
+  const index = params.index === undefined ? 0n : indexOf(params.index);
   if (index === undefined || on === true || on === '') return v;
   const parts = on === undefined ? pySplitWhitespace(v) : v.split(on);
   const at = index < 0n ? BigInt(parts.length) + index : index;

@@ -83,14 +83,14 @@ function readItem(raw: unknown, item: SandboxItem, ctx: ReadContext): SandboxIte
 
 function readEntry(raw: unknown, converter: string, ctx: ReadContext): SnippetOutcome | undefined {
   if (!isObject(raw)) return undefined;
-  const name = label('converter', converter);
   if (Object.hasOwn(raw, 'value')) {
     // The common case, a string or number, costs one typeof; only objects are walked (and at most maxDepth deep).
     // The runner refuses deep values already; this is the check that does not depend on the runner.
-    if (nestedDeeperThan(raw.value, ctx.limits.maxDepth)) return { error: tooDeep(name, ctx.limits) };
+    // The converter's label is built only for an error: not twice per record (measured, issue 19).
+    if (nestedDeeperThan(raw.value, ctx.limits.maxDepth)) return { error: tooDeep(label('converter', converter), ctx.limits) };
     return raw as { value: unknown };
   }
-  const error = errorOf(raw, name, ctx.snippets.get(`converter:${converter}`), ctx.limits);
+  const error = errorOf(raw, label('converter', converter), ctx.snippets.get(`converter:${converter}`), ctx.limits);
   return error === undefined ? undefined : { error };
 }
 

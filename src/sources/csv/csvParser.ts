@@ -104,18 +104,29 @@ export class CsvParser {
             from = i;
           }
           break;
-        case State.Unquoted:
-          if (c === COMMA || c === CR || c === LF) {
+        case State.Unquoted: {
+          // The rest of an unquoted field is scanned here, without the per-character state switch (issue 19);
+          // atLineStart is already false (the field's first character set it) and the scan stops at CR and LF.
+          let end = i;
+          let d = c;
+          while (d !== COMMA && d !== CR && d !== LF && d !== QUOTE) {
+            if (++end === text.length) break;
+            d = text.charCodeAt(end);
+          }
+          i = end;
+          if (end === text.length) break; // the chunk ends inside the field: the part is kept after the loop
+          if (d === COMMA || d === CR || d === LF) {
             this.field += text.slice(from, i);
             this.endField(State.FieldStart);
-            if (c !== COMMA) {
+            if (d !== COMMA) {
               this.endRecord(out);
               i = this.lineBreak(text, i);
             }
-          } else if (c === QUOTE) {
+          } else if (d === QUOTE) {
             this.fail(`a quote inside an unquoted field in column ${this.fields.length + 1} (quote the whole field and write the quote as "")`);
           }
           break;
+        }
       }
     }
     if (this.state === State.Quoted || this.state === State.Unquoted) this.field += text.slice(from);

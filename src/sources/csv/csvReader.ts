@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { withRecordOrigin } from '../../recordOrigin.js';
 import type { RawRecord } from '../types.js';
+import { newFieldsObject } from '../../records.js';
 import { CsvParser, type CsvRecord } from './csvParser.js';
 import { FileTextDecoder, describeInvalid, findInvalid } from '../fileEncodings.js';
 
@@ -23,8 +24,11 @@ export class CsvFileError extends Error {}
 /** Column names of a header row; unnamed columns ("a,,b", trailing commas) are kept as undefined and not read. */
 type Header = Array<string | undefined>;
 
-/** Records of a file as the parser finds them, decoded with `encoding`. */
-async function* parseFile(file: string, encoding: string): AsyncGenerator<{ record: CsvRecord; encoding: string }> {
+/**
+ * Records of a file as the parser finds them, decoded with `encoding`: one array per chunk of the file, so that
+ * the readers above pay one await per chunk (~64 KB) instead of one per row (measured, issue 19).
+ */
+async function* parseFile(file: string, encoding: string): AsyncGenerator<{ records: CsvRecord[]; encoding: string }> {
   const decoder = new FileTextDecoder(encoding);
   const parser = new CsvParser();
   const stream = fs.createReadStream(file);
@@ -36,9 +40,11 @@ async function* parseFile(file: string, encoding: string): AsyncGenerator<{ reco
       } catch (err) {
         throw new CsvFileError(`${file}:1: ${(err as Error).message}`);
       }
-      for (const record of parser.push(text)) yield { record, encoding: decoder.effectiveEncoding };
+      const records = parser.push(text);
+      if (records.length) yield { records, encoding: decoder.effectiveEncoding };
     }
-    for (const record of [...parser.push(decoder.end()), ...parser.end()]) yield { record, encoding: decoder.effectiveEncoding };
+    const records = [...parser.push(decoder.end()), ...parser.end()];
+    if (records.length) yield { records, encoding: decoder.effectiveEncoding };
   } finally {
     stream.destroy();
   }
@@ -77,19 +83,20 @@ function readHeader(file: string, record: CsvRecord, encoding: string): Header {
   return header;
 }
 
-/** A null-prototype record: column names are the export's text ("constructor", "__proto__" included). */
+/** A record without Object.prototype (newFieldsObject): column names are the export's text ("constructor", "__proto__" included). */
 function toRow(header: Header, fields: string[]): RawRecord {
-  const row: RawRecord = Object.create(null);
-  header.forEach((name, i) => {
+  const row: RawRecord = newFieldsObject();
+  for (let i = 0; i < header.length; i++) {
+    const name = header[i];
     if (name !== undefined) row[name] = fields[i];
-  });
+  }
   return row;
 }
 
 /** Reads only the header of `file` (to refuse a bad one before any file of the section is read); throws CsvFileError. */
 export async function checkCsvHeader(file: string, encoding: string): Promise<string[]> {
-  for await (const { record, encoding: used } of parseFile(file, encoding)) {
-    return readHeader(file, record, used).filter((n): n is string => n !== undefined);
+  for await (const { records, encoding: used } of parseFile(file, encoding)) {
+    return readHeader(file, records[0], used).filter((n): n is string => n !== undefined);
   }
   return [];
 }
@@ -100,25 +107,26 @@ export async function checkCsvHeader(file: string, encoding: string): Promise<st
  */
 export async function* readCsvFile(file: string, onBadRow: (e: CsvRowError) => void, encoding = 'utf-8'): AsyncGenerator<RawRecord> {
   let header: Header | undefined;
-  for await (const { record, encoding: used } of parseFile(file, encoding)) {
-    if (!header) {
-      header = readHeader(file, record, used);
-      continue;
+  for await (const { records, encoding: used } of parseFile(file, encoding)) {
+    for (const record of records) {
+      if (!header) {
+        header = readHeader(file, record, used);
+        continue;
+      }
+      if (record.error) {
+        onBadRow({ file, line: record.line, message: record.error });
+        continue;
+      }
+      const invalid = invalidText(record.fields, header, used);
+      if (invalid) {
+        onBadRow({ file, line: record.line, message: invalid });
+        continue;
+      }
+      if (record.fields.length !== header.length) {
+        onBadRow({ file, line: record.line, message: `the header has ${header.length} columns, this row has ${record.fields.length}` });
+        continue;
+      }
+      yield withRecordOrigin(toRow(header, record.fields), `${file}:${record.line}`);
     }
-    const bad = (message: string) => onBadRow({ file, line: record.line, message });
-    if (record.error) {
-      bad(record.error);
-      continue;
-    }
-    const invalid = invalidText(record.fields, header, used);
-    if (invalid) {
-      bad(invalid);
-      continue;
-    }
-    if (record.fields.length !== header.length) {
-      bad(`the header has ${header.length} columns, this row has ${record.fields.length}`);
-      continue;
-    }
-    yield withRecordOrigin(toRow(header, record.fields), `${file}:${record.line}`);
   }
 }
