@@ -151,11 +151,7 @@ export class SaasCaller {
   private async exchange(request: BuiltRequest, authHeaders: Record<string, string>, secretParams: string[]): Promise<ParsedReply> {
     const target = withParams(request.url, request.params);
     const shown = shownUrl(target, secretParams);
-    try {
-      new URL(target);
-    } catch {
-      throw new Error(`Invalid URL '${shown}': No scheme supplied. Perhaps you meant https://${shown}?`);
-    }
+    if (!URL.canParse(target)) throw new Error(`Invalid URL '${shown}': No scheme supplied. Perhaps you meant https://${shown}?`);
     const headers = { ...request.headers };
     if (!Object.hasOwn(headers, 'User-Agent')) headers['User-Agent'] = USER_AGENT;
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) headers.Accept = '*/*';
