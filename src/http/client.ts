@@ -8,7 +8,7 @@
  * pool, TLS and proxy and adds what is particular to the vendor API.
  */
 import type { Dispatcher } from 'undici';
-import { EnvHttpProxyAgent, request as undiciRequest } from './undiciLite.js';
+import { Agent, EnvHttpProxyAgent, request as undiciRequest } from './undiciLite.js';
 import { getLogger, type Logger } from '../logging.js';
 import {
   HttpError,
@@ -125,7 +125,7 @@ export class HttpClient implements HttpClientLike {
         // EnvHttpProxyAgent reads https_proxy/HTTPS_PROXY, http_proxy/HTTP_PROXY and no_proxy/NO_PROXY (both cases);
         // with none set it is a plain Agent. `requestTls` is the TLS to the target inside a proxy tunnel. Redirects
         // are followed by request() below, which decides what crosses to another origin.
-        dispatcher: new EnvHttpProxyAgent({
+        dispatcher: dispatcherFor({
           connections: options.connections ?? DEFAULT_CONNECTIONS,
           connect: options.connectTimeoutMs ? { ...tls, timeout: options.connectTimeoutMs } : tls,
           requestTls: tls,
@@ -487,6 +487,17 @@ export class HttpClient implements HttpClientLike {
       caller?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * EnvHttpProxyAgent when a proxy is set, else the plain Agent it would route every request to anyway (its proxy
+ * agents are chosen once, here, from the same variables; NO_PROXY only matters between proxy and no proxy). Saves
+ * its per-request URL parse and environment reads (~10 µs a request, bench/managed.ts).
+ */
+function dispatcherFor(opts: ConstructorParameters<typeof EnvHttpProxyAgent>[0] & { requestTls?: unknown }): Dispatcher {
+  const httpProxy = process.env.http_proxy ?? process.env.HTTP_PROXY;
+  const httpsProxy = process.env.https_proxy ?? process.env.HTTPS_PROXY;
+  return httpProxy || httpsProxy ? new EnvHttpProxyAgent(opts) : new Agent(opts);
 }
 
 /** A response as send() returns it: a streamed body is still unread in `stream`. */
