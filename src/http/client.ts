@@ -453,6 +453,7 @@ export class HttpClient implements HttpClientLike {
       else caller.addEventListener('abort', onAbort, { once: true });
     }
     const signal = abort.signal;
+    let streaming = false;
     const started = Date.now();
     const jar = this.own.cookies;
     const cookie = jar && req.headers.cookie === undefined ? jar.header(req.url) : undefined;
@@ -471,6 +472,11 @@ export class HttpClient implements HttpClientLike {
       const where = `[${this.shared.section}] ${req.method} ${shown}`;
       const details = { section: this.shared.section, method: req.method, url: shown };
       if (streamBody && res.statusCode >= 200 && res.statusCode < 300) {
+        // The caller's signal still cancels the body as it arrives: unlinked when the body is done, not here.
+        if (caller) {
+          streaming = true;
+          res.body.once('close', () => caller.removeEventListener('abort', onAbort));
+        }
         this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms (body streamed)`);
         noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
         return { ...makeResponse(res.statusCode, res.headers, '', where, shown, details), stream: res.body };
@@ -484,7 +490,7 @@ export class HttpClient implements HttpClientLike {
       throw err;
     } finally {
       clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
+      if (!streaming) caller?.removeEventListener('abort', onAbort);
     }
   }
 }
