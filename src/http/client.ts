@@ -7,9 +7,8 @@
  * A source derives its own client from the section's: `ctx.http.with({ baseUrl, auth, rateLimit })` shares the
  * pool, TLS and proxy and adds what is particular to the vendor API.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dispatcher } from 'undici';
-import { EnvHttpProxyAgent, request as undiciRequest } from './undiciLite.js';
+import { Agent, EnvHttpProxyAgent, request as undiciRequest } from './undiciLite.js';
 import { getLogger, type Logger } from '../logging.js';
 import {
   HttpError,
@@ -56,11 +55,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 export const SENSITIVE_NAME = /auth|token|key|secret|password|passwd|cookie|session|signature|sig$|credential/i;
 const SYSTEM_CLOCK: Clock = { now: () => Date.now(), sleep };
 
-/**
- * Set while an AuthProvider logs in through this client, so that the login request itself is sent without
- * authentication (otherwise it would wait on its own token forever).
- */
-const fetchingToken = new AsyncLocalStorage<boolean>();
 
 /** What every client derived from one section client shares. */
 interface Shared {
@@ -96,6 +90,19 @@ export class HttpClient implements HttpClientLike {
   /** Proactive pacing: no request leaves before this time (set from the remaining-requests header). */
   private pausedUntil = 0;
   private sessionClosed = false;
+  /**
+   * What an AuthProvider is given to log in through: this client with `noAuth`, so that the login request itself
+   * is sent without authentication (otherwise it would wait on its own token forever). A view rather than an
+   * AsyncLocalStorage: on Node 20 one AsyncLocalStorage.run() switches on promise hooks for every promise of the
+   * process for good (~5 % of a managed run's main-thread CPU, bench/managed.ts).
+   */
+  private readonly loginView: HttpClientLike & { readonly section: string } = ((client: HttpClient) => ({
+    request: (method: string, url: string, opts: RequestOptions = {}) => client.request(method, url, { ...opts, noAuth: true }),
+    // Providers name the section in their messages (tokenEndpoint.ts).
+    get section() {
+      return client.section;
+    },
+  }))(this);
 
   constructor(options: HttpClientOptions);
   /** @internal used by with() */
@@ -118,7 +125,7 @@ export class HttpClient implements HttpClientLike {
         // EnvHttpProxyAgent reads https_proxy/HTTPS_PROXY, http_proxy/HTTP_PROXY and no_proxy/NO_PROXY (both cases);
         // with none set it is a plain Agent. `requestTls` is the TLS to the target inside a proxy tunnel. Redirects
         // are followed by request() below, which decides what crosses to another origin.
-        dispatcher: new EnvHttpProxyAgent({
+        dispatcher: dispatcherFor({
           connections: options.connections ?? DEFAULT_CONNECTIONS,
           connect: options.connectTimeoutMs ? { ...tls, timeout: options.connectTimeoutMs } : tls,
           requestTls: tls,
@@ -223,13 +230,14 @@ export class HttpClient implements HttpClientLike {
 
   private async exchange(method: string, url: string, opts: RequestOptions, streamBody: boolean): Promise<Received> {
     const { log, clock } = this.shared;
-    const { auth, rateLimit } = this.own;
+    const { rateLimit } = this.own;
+    const auth = opts.auth ?? this.own.auth;
     const policy: RetryPolicy = { ...this.own.retry, ...opts.retry };
     const target = withQuery(this.resolve(url), opts.query);
     const where = `[${this.shared.section}] ${method} ${safeUrl(target)}`;
     const secrets = credentialValues(target, opts.headers);
     const { body, contentType } = encodeBody(opts);
-    const withAuth = auth !== undefined && !opts.noAuth && fetchingToken.getStore() !== true;
+    const withAuth = auth !== undefined && !opts.noAuth;
     let reauthenticated = false;
     let rateWaits = 0;
 
@@ -242,7 +250,7 @@ export class HttpClient implements HttpClientLike {
         headers: { ...this.own.headers, ...(contentType ? { 'content-type': contentType } : {}), ...lowerCaseKeys(opts.headers ?? {}) },
         body,
       };
-      if (withAuth) await this.authorize(outgoing, secrets);
+      if (withAuth) await this.authorize(auth!, outgoing, secrets);
 
       let failure: HttpError;
       let retriable: boolean;
@@ -351,10 +359,11 @@ export class HttpClient implements HttpClientLike {
   }
 
   private async endSession(): Promise<void> {
-    if (this.sessionClosed || !this.own.auth?.close) return;
+    const auth = this.own.auth;
+    if (this.sessionClosed || !auth?.close) return;
     this.sessionClosed = true;
     try {
-      await fetchingToken.run(true, () => this.own.auth!.close!(this));
+      await auth.close(this.loginView);
     } catch (err) {
       this.shared.log.debug(`[${this.shared.section}] logout failed: ${(err as Error).message}`);
     }
@@ -366,12 +375,12 @@ export class HttpClient implements HttpClientLike {
   }
 
   /** Lets the provider add its credentials; whatever it added is a secret in every message. */
-  private async authorize(outgoing: OutgoingRequest, secrets: Set<string>): Promise<void> {
+  private async authorize(auth: AuthProvider, outgoing: OutgoingRequest, secrets: Set<string>): Promise<void> {
     const headersBefore = { ...outgoing.headers };
     const queryBefore = new Set(outgoing.url.searchParams.keys());
-    await fetchingToken.run(true, () => this.own.auth!.authorize(outgoing, this));
+    await auth.authorize(outgoing, this.loginView);
     outgoing.headers = lowerCaseKeys(outgoing.headers);
-    const open = new Set(this.own.auth!.publicHeaders ?? []);
+    const open = new Set(auth.publicHeaders ?? []);
     for (const [name, value] of Object.entries(outgoing.headers)) if (headersBefore[name] !== value && !open.has(name)) addSecret(secrets, value);
     for (const [name, value] of outgoing.url.searchParams) if (!queryBefore.has(name)) addSecret(secrets, value);
   }
@@ -433,9 +442,18 @@ export class HttpClient implements HttpClientLike {
    */
   private async send(req: OutgoingRequest, opts: RequestOptions, streamBody = false): Promise<Received> {
     const timeoutMs = opts.timeoutMs ?? this.own.timeoutMs;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    // One controller for both the timeout and the caller's signal: AbortSignal.any() per request cost ~20 µs of
+    // main-thread CPU each (bench/managed.ts), and a listener removed in `finally` does the same.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
+    const caller = opts.signal;
+    const onAbort = () => abort.abort(caller!.reason);
+    if (caller) {
+      if (caller.aborted) onAbort();
+      else caller.addEventListener('abort', onAbort, { once: true });
+    }
+    const signal = abort.signal;
+    let streaming = false;
     const started = Date.now();
     const jar = this.own.cookies;
     const cookie = jar && req.headers.cookie === undefined ? jar.header(req.url) : undefined;
@@ -450,24 +468,42 @@ export class HttpClient implements HttpClientLike {
         bodyTimeout: timeoutMs,
       });
       jar?.store(req.url, res.headers['set-cookie']);
-      const where = `[${this.shared.section}] ${req.method} ${safeUrl(req.url)}`;
-      const details = { section: this.shared.section, method: req.method, url: safeUrl(req.url) };
+      const shown = safeUrl(req.url);
+      const where = `[${this.shared.section}] ${req.method} ${shown}`;
+      const details = { section: this.shared.section, method: req.method, url: shown };
       if (streamBody && res.statusCode >= 200 && res.statusCode < 300) {
+        // The caller's signal still cancels the body as it arrives: unlinked when the body is done, not here.
+        if (caller) {
+          streaming = true;
+          res.body.once('close', () => caller.removeEventListener('abort', onAbort));
+        }
         this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms (body streamed)`);
         noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
-        return { ...makeResponse(res.statusCode, res.headers, '', where, req.url, details), stream: res.body };
+        return { ...makeResponse(res.statusCode, res.headers, '', where, shown, details), stream: res.body };
       }
       const text = await res.body.text();
       this.shared.log.debug(`${where} -> ${res.statusCode} in ${Date.now() - started} ms`);
       noteRequest({ section: this.shared.section, method: req.method, status: res.statusCode, seconds: (Date.now() - started) / 1000 });
-      return makeResponse(res.statusCode, res.headers, text, where, req.url, details);
+      return makeResponse(res.statusCode, res.headers, text, where, shown, details);
     } catch (err) {
       noteRequest({ section: this.shared.section, method: req.method, seconds: (Date.now() - started) / 1000 });
       throw err;
     } finally {
       clearTimeout(timer);
+      if (!streaming) caller?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/**
+ * EnvHttpProxyAgent when a proxy is set, else the plain Agent it would route every request to anyway (its proxy
+ * agents are chosen once, here, from the same variables; NO_PROXY only matters between proxy and no proxy). Saves
+ * its per-request URL parse and environment reads (~10 µs a request, bench/managed.ts).
+ */
+function dispatcherFor(opts: ConstructorParameters<typeof EnvHttpProxyAgent>[0] & { requestTls?: unknown }): Dispatcher {
+  const httpProxy = process.env.http_proxy ?? process.env.HTTP_PROXY;
+  const httpsProxy = process.env.https_proxy ?? process.env.HTTPS_PROXY;
+  return httpProxy || httpsProxy ? new EnvHttpProxyAgent(opts) : new Agent(opts);
 }
 
 /** A response as send() returns it: a streamed body is still unread in `stream`. */
@@ -498,7 +534,8 @@ function makeResponse(
   headers: Record<string, string | string[] | undefined>,
   text: string,
   where: string,
-  url: URL,
+  /** The URL that answered, without credentials (safeUrl). */
+  url: string,
   details: { section: string; method: string; url: string },
 ): HttpResponse {
   let parsed: { value: unknown } | undefined;
@@ -515,7 +552,7 @@ function makeResponse(
     status,
     headers,
     text,
-    url: safeUrl(url),
+    url,
     json<T>(): T {
       if (!parsed) {
         try {
@@ -566,7 +603,14 @@ function encodeBody(opts: RequestOptions): { body?: string | Buffer; contentType
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  // A plain loop: this runs 2-3 times per request (Object.fromEntries over entries() allocated a pair per header).
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    const key = name.toLowerCase();
+    if (key === '__proto__') Object.defineProperty(out, key, { value: headers[name], enumerable: true, writable: true, configurable: true });
+    else out[key] = headers[name];
+  }
+  return out;
 }
 
 /** Values a server might echo back into an error text that we must not print. */

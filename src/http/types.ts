@@ -149,6 +149,11 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Send without the client's authentication (a login request made by an AuthProvider, a public endpoint). */
   noAuth?: boolean;
+  /**
+   * This request's authentication instead of the client's (credentials that differ per call, e.g. a managed
+   * integration's session login); what it adds is a secret in messages, as for the client's own provider.
+   */
+  auth?: AuthProvider;
 }
 
 export interface HttpResponse {

@@ -6,7 +6,7 @@
  * reachable, and the HTTP tests fail at once if a new undici moves them.
  */
 import { createRequire } from 'node:module';
-import type { Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
+import type { Agent as AgentType, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentType } from 'undici';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +16,8 @@ const DispatcherClass = require('undici/lib/dispatcher/dispatcher.js') as { prot
 Object.assign(DispatcherClass.prototype, require('undici/lib/api/index.js'));
 
 export const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof EnvHttpProxyAgentType;
+/** What EnvHttpProxyAgent sends through when no proxy is set (client.ts uses it directly then). */
+export const Agent = require('undici/lib/dispatcher/agent.js') as typeof AgentType;
 
 /** undici's `request(url, opts)` for a full URL and an explicit dispatcher (what its index builds around api-request). */
 export function request(url: URL, opts: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { dispatcher: Dispatcher }): Promise<Dispatcher.ResponseData> {

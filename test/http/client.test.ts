@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { getEventListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { PermanentError, TransientError } from '../../src/errors.js';
 import { HttpClient, HttpError } from '../../src/http/client.js';
@@ -225,4 +226,37 @@ test('instanceof HttpError narrows to a type with status', () => {
   const err: unknown = new Error('plain');
   const status = err instanceof HttpError ? err.status : 'not http';
   expect(status).toBe('not http');
+});
+
+test('a per-request auth provider replaces the client\'s: its values are secrets in messages; noAuth still wins', async () => {
+  server = await startTestServer({
+    'GET /a': (req) => ({ status: 403, json: { error: `key ${String(req.headers['x-api-key'])} refused` } }),
+    'GET /b': { json: {} },
+  });
+  const clientAuth: AuthProvider = { authorize: async (req) => void (req.headers.authorization = 'Bearer client-token') };
+  const callAuth: AuthProvider = { authorize: async (req) => void (req.headers['X-Api-Key'] = 'call-key-SECRET') };
+  const c = makeClient({ auth: clientAuth });
+  const err = await rejection(c.request('GET', `${server.url}/a`, { auth: callAuth }));
+  expect(server.requests[0].headers['x-api-key']).toBe('call-key-SECRET');
+  expect(server.requests[0].headers.authorization).toBeUndefined();
+  expect(err.message).toBe(`[jamf] GET ${server.url}/a failed: HTTP 403: key *** refused`);
+  await c.request('GET', `${server.url}/b`, { auth: callAuth, noAuth: true });
+  expect(server.requests[1].headers['x-api-key']).toBeUndefined();
+  expect(server.requests[1].headers.authorization).toBeUndefined();
+});
+
+test('a provider logs in through the client it is given without authentication; the caller\'s signal keeps no listener after a request', async () => {
+  server = await startTestServer({ 'POST /login': { json: { token: 't-1' } }, 'GET /x': { json: {} } });
+  let token: Promise<string> | undefined;
+  const auth: AuthProvider = {
+    async authorize(req, via) {
+      token ??= via.request('POST', `${server!.url}/login`).then((r) => r.json<{ token: string }>().token);
+      req.headers.authorization = `Bearer ${await token}`;
+    },
+  };
+  const c = makeClient({ auth });
+  const signal = new AbortController().signal;
+  await Promise.all([1, 2, 3].map(() => c.request('GET', `${server!.url}/x`, { signal })));
+  expect(server.requests.map((r) => `${r.path} ${r.headers.authorization ?? '-'}`).sort()).toEqual(['/login -', '/x Bearer t-1', '/x Bearer t-1', '/x Bearer t-1']);
+  expect(getEventListeners(signal, 'abort')).toHaveLength(0);
 });

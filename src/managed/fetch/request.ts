@@ -7,7 +7,6 @@
  * requests.Session). A failed call reads as requests' HTTPError (`404 Client Error: Not Found for url: ...`), with
  * credentials in the URL's query replaced by `***`.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { STATUS_CODES } from 'node:http';
 import { CookieJar, HttpError, type AuthProvider, type HttpClient } from '../../http/index.js';
 import { SENSITIVE_NAME } from '../../http/client.js';
@@ -42,13 +41,22 @@ export class SaasHttpError extends Error {
   }
 }
 
-/** The authorization headers of the call being sent (read by the provider the run's client holds). */
-const callAuth = new AsyncLocalStorage<Record<string, string>>();
+/**
+ * The run's client's own provider adds nothing: each call brings its authorization headers as its own provider
+ * (`headerAuth`), which the client applies instead (RequestOptions.auth) and whose values it treats as secrets.
+ */
 const saasAuthProvider: AuthProvider = {
-  async authorize(request) {
-    for (const [name, value] of Object.entries(callAuth.getStore() ?? {})) request.headers[name.toLowerCase()] = value;
-  },
+  async authorize() {},
 };
+
+/** A provider that adds these headers (a call's SaaS authorization: static, a session login's, O12's). */
+function headerAuth(headers: Record<string, string>): AuthProvider {
+  return {
+    async authorize(request) {
+      for (const [name, value] of Object.entries(headers)) request.headers[name.toLowerCase()] = value;
+    },
+  };
+}
 
 export class SaasCaller {
   private readonly client: HttpClient;
@@ -143,18 +151,12 @@ export class SaasCaller {
   private async exchange(request: BuiltRequest, authHeaders: Record<string, string>, secretParams: string[]): Promise<ParsedReply> {
     const target = withParams(request.url, request.params);
     const shown = shownUrl(target, secretParams);
-    try {
-      new URL(target);
-    } catch {
-      throw new Error(`Invalid URL '${shown}': No scheme supplied. Perhaps you meant https://${shown}?`);
-    }
+    if (!URL.canParse(target)) throw new Error(`Invalid URL '${shown}': No scheme supplied. Perhaps you meant https://${shown}?`);
     const headers = { ...request.headers };
     if (!Object.hasOwn(headers, 'User-Agent')) headers['User-Agent'] = USER_AGENT;
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept')) headers.Accept = '*/*';
     try {
-      const response = await callAuth.run(authHeaders, () =>
-        this.client.request(request.method, target, { headers, body: request.body, signal: this.signal }),
-      );
+      const response = await this.client.request(request.method, target, { headers, body: request.body, signal: this.signal, auth: headerAuth(authHeaders) });
       return parseReply(response);
     } catch (err) {
       if (err instanceof HttpError && err.status !== undefined) throw new SaasHttpError(err.status, shown, err);

@@ -1,4 +1,5 @@
 /** HttpClient.stream(): a body read as it arrives, with the client's retries, waits and timeouts before it starts. */
+import { getEventListeners } from 'node:events';
 import type http from 'node:http';
 import { HttpClient, HttpTransientError, jsonItems, type HttpClientOptions } from '../../../src/http/index.js';
 import { startTestServer, type TestServer } from '../../support/httpTestServer.js';
@@ -113,4 +114,26 @@ test('a connection cut mid-body is a transient error naming the request', async 
   expect(items).toEqual([{ n: 1 }]);
   expect(failure).toBeInstanceOf(HttpTransientError);
   expect((failure as Error).message).toMatch(new RegExp(`^\\[kit\\] GET ${s.url}/r failed while reading the response: `));
+});
+
+test("the caller's signal still cancels a body being streamed, and lets go of it once the body is read", async () => {
+  const s = await serve(async (req, res: http.ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('first chunk');
+    if (req.url === '/short') res.end();
+    // never ends; the client aborts
+  });
+  const c = client();
+  const controller = new AbortController();
+  const res = await c.stream('GET', `${s.url}/long`, { signal: controller.signal });
+  const it = res.body[Symbol.asyncIterator]();
+  expect(Buffer.from((await it.next()).value as Uint8Array).toString()).toBe('first chunk');
+  controller.abort(new Error('stopped by the caller'));
+  await expect(it.next()).rejects.toThrow('stopped by the caller');
+
+  const kept = new AbortController();
+  const short = await c.stream('GET', `${s.url}/short`, { signal: kept.signal });
+  for await (const chunk of short.body) void chunk;
+  await sleep(10);
+  expect(getEventListeners(kept.signal, 'abort')).toHaveLength(0);
 });
