@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+import { writeBenchCsv } from './benchCsv.js';
 import { summariseTrace } from './memoryTrace.js';
 import { root } from './runConnector.js';
 
@@ -33,22 +34,6 @@ const nodeArgs = [
   ...(traceMemory ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : []),
 ];
 
-function writeCsv(file: string, n: number): void {
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, `serial,name,status,model,owner,${Array.from({ length: EXTRA }, (_, i) => `col${i + 5}`).join(',')}\n`);
-  let buf = '';
-  for (let i = 0; i < n; i++) {
-    let line = `SN${i},host-${i},${i % 10 === 0 ? 'retired' : 'active'},model ${i % 50},user${i}@example.com`;
-    for (let c = 5; c < 5 + EXTRA; c++) line += `,col${c}-${i}`;
-    buf += `${line}\n`;
-    if (buf.length > 1 << 20) {
-      fs.writeSync(fd, buf);
-      buf = '';
-    }
-  }
-  fs.writeSync(fd, buf);
-  fs.closeSync(fd);
-}
 
 function config(url: string, token: string): string {
   return `[oomnitza]
@@ -104,7 +89,7 @@ function timed(args: string[], cwd: string): Promise<Measured> {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connector-cpu-'));
-writeCsv(path.join(dir, 'data.csv'), rows);
+writeBenchCsv(path.join(dir, 'data.csv'), rows, EXTRA);
 for (let round = 0; round < repeat; round++) {
   const oom = await startFakeOomnitza({
     bulkLatencyMs: latency,

@@ -15,6 +15,7 @@ import { getLogger } from '../src/logging.js';
 import { Transformer } from '../src/pipeline/transform.js';
 import { createSandbox } from '../src/sandbox/sandbox.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
+import { writeBenchCsv } from './benchCsv.js';
 import { summariseTrace } from './memoryTrace.js';
 import { saveRow } from './results.js';
 import { runConnector } from './runConnector.js';
@@ -26,21 +27,6 @@ const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1] ?? 1) |
 const traceMemory = process.argv.includes('--trace-memory');
 const BATCH = 100;
 
-function writeCsv(file: string, n: number): void {
-  const cols = Array.from({ length: 15 }, (_, i) => `col${i}`);
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, `serial,name,status,model,owner,${cols.slice(5).join(',')}\n`);
-  let buf = '';
-  for (let i = 0; i < n; i++) {
-    buf += `SN${i},host-${i},${i % 10 === 0 ? 'retired' : 'active'},model ${i % 50},user${i}@example.com,${cols.slice(5).map((c) => `${c}-${i}`).join(',')}\n`;
-    if (buf.length > 1 << 20) {
-      fs.writeSync(fd, buf);
-      buf = '';
-    }
-  }
-  fs.writeSync(fd, buf);
-  fs.closeSync(fd);
-}
 
 function config(url: string, token: string): string {
   return `[oomnitza]
@@ -80,7 +66,7 @@ async function runCli(dir: string, workers: number): Promise<{ seconds: number; 
 
 async function endToEnd(n: number, runs: Array<[number, number]>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connector-bench-'));
-  writeCsv(path.join(dir, 'data.csv'), n);
+  writeBenchCsv(path.join(dir, 'data.csv'), n);
   for (let round = 0; round < repeat; round++) {
     for (const [latency, workers] of runs) {
       const oom = await startFakeOomnitza({ bulkLatencyMs: latency, countOnly: true });
