@@ -107,7 +107,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   let outBatch: NumberedPayload[] = [];
   let batchNo = 0;
   const inFlight = new Set<Promise<void>>();
-  /** Batches waiting for a push worker (at most one: the reader waits with it). */
+  /** Batches waiting for a push worker, as last reported to onQueueDepth. */
   let queued = 0;
   /** Set when no further batch may be sent: Oomnitza refused the credentials (policy). */
   let stopReason: string | undefined;
@@ -136,7 +136,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     waitingForSlot.clear();
   };
   const onStop = () => {
-    wakeWaiting();
+    fillSlots();
     graceTimer = setTimeout(() => {
       graceOver = true;
       abortPushes.abort(new ConnectorError(
@@ -152,15 +152,6 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     if (abortPushes.signal.aborted && !graceOver) abortPushes = new AbortController();
     return abortPushes.signal;
   };
-  const unwatchBreaker = breaker.watch((state) => {
-    if (state !== 'open') return;
-    // The pushes in flight would each still wait timeout x retries: abort them (they are spooled), and let the
-    // batches waiting for a slot go to the spool at once.
-    abortPushes.abort(new ConnectorError(`aborted in flight: ${breakerMessage()}`));
-    wakeWaiting();
-  });
-  if (opts.signal.aborted) onStop();
-  else opts.signal.addEventListener('abort', onStop, { once: true });
   /** Why no further batch may be sent, if none may. */
   const notSending = (): string | undefined => stopReason ?? (opts.signal.aborted ? `stopped early: ${stopCause(opts.signal)}` : undefined);
   /** Records read and not delivered because of the stop signal (not of a refusal or the breaker: those are failures of Oomnitza). */
@@ -262,23 +253,57 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     }
   };
 
-  const dispatch = async (batch: NumberedPayload[]) => {
-    // Nothing more is sent (or not now: the breaker is open): fail the batch now rather than wait for a slot behind
-    // pushes that may be hanging.
-    const held = () => notSending() !== undefined || breaker.state === 'open';
-    if (held()) return push(batch);
-    // Back-pressure: never more than `workers` batches in flight.
-    if (inFlight.size >= opts.workers) {
-      opts.onQueueDepth?.(++queued);
-      while (inFlight.size >= opts.workers && !held()) await new Promise<void>((resolve) => waitingForSlot.add(resolve));
-      opts.onQueueDepth?.(--queued);
-    }
+  /**
+   * Batches ready to be pushed, in read order, waiting for a pool slot. Up to `workers` of them are kept, so that when
+   * the batches in flight come back together (they were sent together) every slot is filled at once instead of
+   * waiting for the next chunks to be read and transformed: with one batch queued, a 20 ms Oomnitza got ~83% of
+   * workers x batch / latency (bench/README.md, issue 19). Bounded: the reader waits while the queue is full.
+   */
+  const ready: NumberedPayload[][] = [];
+  const reportQueue = () => {
+    if (ready.length !== queued) opts.onQueueDepth?.((queued = ready.length));
+  };
+  /** Nothing more is sent (or not now: the breaker is open): queued batches are failed at once rather than wait for a slot behind pushes that may be hanging. */
+  const held = () => notSending() !== undefined || breaker.state === 'open';
+  const startPush = (batch: NumberedPayload[]) => {
     const p = push(batch).finally(() => {
       inFlight.delete(p);
-      wakeWaiting();
+      fillSlots();
     });
     inFlight.add(p);
   };
+  const fillSlots = () => {
+    while (ready.length && (inFlight.size < opts.workers || held())) startPush(ready.shift()!);
+    reportQueue();
+    wakeWaiting();
+  };
+  const dispatch = async (batch: NumberedPayload[]) => {
+    if (held()) {
+      // Failed (and spooled) one at a time, as the reader gives them: no queue grows while nothing can be sent.
+      fillSlots();
+      return push(batch);
+    }
+    ready.push(batch);
+    fillSlots();
+    // Back-pressure: never more than `workers` batches in flight and `workers` waiting.
+    while (ready.length >= opts.workers && !held()) await new Promise<void>((resolve) => waitingForSlot.add(resolve));
+    if (held()) fillSlots();
+  };
+  /** Until every batch queued or in flight has been pushed (a push that ends starts the next queued one). */
+  const drain = async () => {
+    fillSlots();
+    while (inFlight.size) await Promise.all([...inFlight]);
+  };
+
+  const unwatchBreaker = breaker.watch((state) => {
+    if (state !== 'open') return;
+    // The pushes in flight would each still wait timeout x retries: abort them (they are spooled), and let the
+    // batches waiting for a slot go to the spool at once.
+    abortPushes.abort(new ConnectorError(`aborted in flight: ${breakerMessage()}`));
+    fillSlots();
+  });
+  if (opts.signal.aborted) onStop();
+  else opts.signal.addEventListener('abort', onStop, { once: true });
 
   /** `chunk[i]` was read as record number `firstIndex + i`. */
   const handleOutcomes = async (outcomes: Outcome[], chunk: RawRecord[], firstIndex: number) => {
@@ -373,7 +398,7 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
   } catch (err) {
     stats.fatal ??= `processing failed: ${errorMessage(err)}`;
   }
-  await Promise.all(inFlight);
+  await drain();
   if (stopReason) {
     stats.fatal ??= stopReason;
     stats.canceled = true;
