@@ -27,12 +27,23 @@ export interface RunConnectorOptions {
   nodeArgs?: string[];
 }
 
+/**
+ * The node options bin/connector's first line gives (`#!/usr/bin/env -S node --flag ...`): a benchmark that runs
+ * `node bin/connector` must pass them, or it measures a different program than the one users start.
+ */
+export function launcherFlags(bin = path.join(root, 'bin/connector')): string[] {
+  const shebang = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
+  const words = shebang.replace(/^#!\s*/, '').split(/\s+/);
+  const node = words.findIndex((w) => w === 'node' || w.endsWith('/node'));
+  return node < 0 ? [] : words.slice(node + 1);
+}
+
 export function runConnector(args: string[], cwd: string, opts: RunConnectorOptions = {}): Promise<MeasuredRun> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const usage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'connector-usage-')), 'usage.json');
     const preload = ['--import', path.join(root, 'dist/bench/usage.js'), ...(opts.trace ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : [])];
-    const child = spawn(process.execPath, [...preload, ...(opts.nodeArgs ?? []), path.join(root, 'bin/connector'), ...args], {
+    const child = spawn(process.execPath, [...launcherFlags(), ...preload, ...(opts.nodeArgs ?? []), path.join(root, 'bin/connector'), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NO_PROXY: '127.0.0.1', CONNECTOR_BENCH_USAGE: usage, ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
