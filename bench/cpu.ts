@@ -17,7 +17,7 @@ import path from 'node:path';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { writeBenchCsv } from './benchCsv.js';
 import { summariseTrace } from './memoryTrace.js';
-import { launcherFlags, root } from './runConnector.js';
+import { launcher, root } from './runConnector.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -74,10 +74,10 @@ interface Measured {
 function timed(args: string[], cwd: string): Promise<Measured> {
   return new Promise((resolve) => {
     const timeFile = path.join(cwd, 'time.txt');
-    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M %e', process.execPath, ...launcherFlags(), ...nodeArgs, path.join(root, 'bin/connector'), ...args], {
+    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M %e', process.execPath, ...launcher().flags, ...nodeArgs, path.join(root, 'bin/connector'), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1', ...(traceMemory ? { CONNECTOR_MEMORY_TRACE: path.join(cwd, 'memory.txt') } : {}) },
+      env: { ...process.env, ...launcher().env, NO_PROXY: '127.0.0.1', ...(traceMemory ? { CONNECTOR_MEMORY_TRACE: path.join(cwd, 'memory.txt') } : {}) },
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -28,14 +28,17 @@ export interface RunConnectorOptions {
 }
 
 /**
- * The node options bin/connector's first line gives (`#!/usr/bin/env -S node --flag ...`): a benchmark that runs
- * `node bin/connector` must pass them, or it measures a different program than the one users start.
+ * What bin/connector's first line gives (`#!/usr/bin/env -S VAR=value node --flag ...`): the environment and the node
+ * options. A benchmark that runs `node bin/connector` must pass both, or it measures a different program than the one
+ * users start.
  */
-export function launcherFlags(bin = path.join(root, 'bin/connector')): string[] {
+export function launcher(bin = path.join(root, 'bin/connector')): { env: Record<string, string>; flags: string[] } {
   const shebang = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
   const words = shebang.replace(/^#!\s*/, '').split(/\s+/);
   const node = words.findIndex((w) => w === 'node' || w.endsWith('/node'));
-  return node < 0 ? [] : words.slice(node + 1);
+  if (node < 0) return { env: {}, flags: [] };
+  const env = Object.fromEntries(words.slice(0, node).filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { env, flags: words.slice(node + 1) };
 }
 
 export function runConnector(args: string[], cwd: string, opts: RunConnectorOptions = {}): Promise<MeasuredRun> {
@@ -43,10 +46,10 @@ export function runConnector(args: string[], cwd: string, opts: RunConnectorOpti
     const started = process.hrtime.bigint();
     const usage = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'connector-usage-')), 'usage.json');
     const preload = ['--import', path.join(root, 'dist/bench/usage.js'), ...(opts.trace ? ['--import', path.join(root, 'dist/bench/memoryTrace.js')] : [])];
-    const child = spawn(process.execPath, [...launcherFlags(), ...preload, ...(opts.nodeArgs ?? []), path.join(root, 'bin/connector'), ...args], {
+    const child = spawn(process.execPath, [...launcher().flags, ...preload, ...(opts.nodeArgs ?? []), path.join(root, 'bin/connector'), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_PROXY: '127.0.0.1', CONNECTOR_BENCH_USAGE: usage, ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
+      env: { ...process.env, ...launcher().env, NO_PROXY: '127.0.0.1', CONNECTOR_BENCH_USAGE: usage, ...(opts.trace ? { CONNECTOR_MEMORY_TRACE: opts.trace } : {}), ...opts.env },
     });
     let peakKb = 0;
     // Per thread (tid → user+sys ticks): threads that end before the process keep their last sample.

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeJamf } from '../test/support/fakeJamf.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { tempDir } from '../test/helpers/runCli.js';
-import { launcherFlags } from './runConnector.js';
+import { launcher } from './runConnector.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [events = 20_000, devices = 2_000, senders = 32] = process.argv.slice(2).map(Number);
@@ -36,8 +36,8 @@ async function main(): Promise<void> {
       'client_id = client-abc\nclient_secret = client-s3cret-value\nsync_field = SERIAL_NUMBER\n' +
       'mapping.SERIAL_NUMBER = general.serial_number\nmapping.MODEL = hardware.model\n',
   });
-  const child = spawn(process.execPath, [...launcherFlags(), path.join(root, 'bin', 'connector'), 'serve', '--ini', 'config.ini', '--port', '0', '--workers', '8'], {
-    cwd: dir, stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(process.execPath, [...launcher().flags, path.join(root, 'bin', 'connector'), 'serve', '--ini', 'config.ini', '--port', '0', '--workers', '8'], {
+    cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...launcher().env },
   });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,7 +1,7 @@
 /**
  * bin/connector started as an admin starts it (the file itself, through its `#!/usr/bin/env -S node ...` line, not
  * `node bin/connector`): it must start at all on this system's `env`, and Node must get the launcher's flags
- * (--liftoff-only keeps the peak RSS down: bin/connector, bench/README.md). A preload given in NODE_OPTIONS writes
+ * (--liftoff-only and MALLOC_ARENA_MAX=2 keep the peak RSS down: bin/connector, bench/README.md). A preload given in NODE_OPTIONS writes
  * the process's execArgv, which holds what the shebang passed.
  */
 import { spawn } from 'node:child_process';
@@ -26,21 +26,22 @@ function runLauncher(args: string[], env: Record<string, string>): Promise<{ cod
   });
 }
 
-function recorder(dir: string): { env: Record<string, string>; execArgv: () => string[] } {
+function recorder(dir: string): { env: Record<string, string>; seen: () => { execArgv: string[]; arenas?: string } } {
   const out = path.join(dir, 'execArgv.json');
   const preload = path.join(dir, 'record.mjs');
-  fs.writeFileSync(preload, `import fs from 'node:fs';\nfs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.execArgv));\n`);
-  return { env: { NODE_OPTIONS: `--import ${preload}` }, execArgv: () => JSON.parse(fs.readFileSync(out, 'utf8')) as string[] };
+  fs.writeFileSync(preload, `import fs from 'node:fs';\nfs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ execArgv: process.execArgv, arenas: process.env.MALLOC_ARENA_MAX }));\n`);
+  return { env: { NODE_OPTIONS: `--import ${preload}` }, seen: () => JSON.parse(fs.readFileSync(out, 'utf8')) as { execArgv: string[]; arenas?: string } };
 }
 
-test('the launcher starts the CLI with --liftoff-only', async () => {
+test('the launcher starts the CLI with --liftoff-only and two malloc arenas', async () => {
   const dir = tempDir();
-  const { env, execArgv } = recorder(dir);
+  const { env, seen } = recorder(dir);
   const r = await runLauncher(['version'], env);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-  expect(execArgv()).toContain('--liftoff-only');
+  expect(seen().execArgv).toContain('--liftoff-only');
+  expect(seen().arenas).toBe('2');
 });
 
 test("README's first sync runs through the launcher: the sandbox (QuickJS) works under the launcher's flags", async () => {
