@@ -1,6 +1,10 @@
 /**
  * Holds back V8's wasm tier-up while a sandbox worker opens QuickJS.
  *
+ * bin/connector starts node with --liftoff-only (no wasm tier-up at all: the recompiles of QuickJS's interpreter and
+ * llhttp's parser held 20-30 MB each mid-run, bench/README.md), which turns this hold off; it still applies when the
+ * CLI is started as `node bin/connector` without that flag, and in tests.
+ *
  * V8 first compiles wasm with its baseline compiler (Liftoff) and recompiles a function with TurboFan once the
  * function has used up a "tiering budget" of work. Opening QuickJS (runtime, context, the runner, the snippets) is
  * enough work to use up the default budget of many of QuickJS's large C functions at once, so every start-up queued
