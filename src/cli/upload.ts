@@ -37,7 +37,9 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
   const config = await loadConfig(opts.ini, { sections: sectionNames, requireEnabled: true });
   const runtimes = createRuntimes(config, { signal, workers: opts.workers });
   // The first section's sandbox worker starts while Oomnitza is asked for a session and mappings (bench/startup.ts).
-  const warming = runtimes.length ? warmSandbox(runtimes[0], config) : undefined;
+  // prepareSection's own request for the sandbox gets this worker, ready or not (sectionRuntime.ts): nothing waits for
+  // it before the mappings are fetched (waiting here left the main thread idle ~100 ms before the first batch).
+  if (runtimes.length) void warmSandbox(runtimes[0], config);
 
   let oomnitza: OomnitzaConnection;
   try {
@@ -74,8 +76,6 @@ export async function upload(sectionNames: string[], opts: CommonOptions, signal
     let untrack: (() => void) | undefined;
     try {
       if (!opts.testmode) lock = await lockSection(spoolDir, rt.section.name, log);
-      // Settled before prepareSection asks for the sandbox, so that it gets this one rather than starting a second.
-      if (rt === runtimes[0]) await warming;
       const prepared = await prepareSection(rt, oomnitza, opts.showMappings);
       const { request } = prepared;
       const testmode = opts.testmode || rt.section.common.test_run;

@@ -62,7 +62,9 @@ export function createRuntimes(config: Config, opts: { signal: AbortSignal; work
           log.warn(`could not read record ${id}: ${errorMessage(err)}`);
         },
       });
-      let sandbox: SnippetSandbox | undefined;
+      // The promise, not the sandbox: the upload starts the worker early (warmSandbox) and prepareSection may ask while
+      // it is still starting; both get the same worker, and close() stops it even if it is not ready yet.
+      let sandbox: Promise<SnippetSandbox> | undefined;
       runtimes.push({
         section,
         source,
@@ -74,14 +76,14 @@ export function createRuntimes(config: Config, opts: { signal: AbortSignal; work
           const snippets: SnippetSource[] = config.converters.filter((c) => wanted.has(c.name));
           if (section.filter) snippets.push(section.filter);
           if (!snippets.length) return undefined;
-          sandbox ??= await createSandbox(snippets, {
+          sandbox ??= createSandbox(snippets, {
             maxOutputPerRecord: section.common.max_converter_output,
             maxOutputPerRun: section.common.max_converter_chunk_output,
           });
           return sandbox;
         },
         async close() {
-          await Promise.allSettled([source.close?.(), http.close(), sandbox?.close()]);
+          await Promise.allSettled([source.close?.(), http.close(), sandbox?.then((s) => s.close())]);
         },
       });
     } catch (err) {
