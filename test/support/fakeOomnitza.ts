@@ -30,7 +30,7 @@ export interface FakeOomnitzaOptions {
    * Each bulk request is answered this long after it arrived (its first byte), to simulate Oomnitza's latency: the
    * time this server spends reading and parsing the body counts in it, as in a server that answers in that time.
    * (Counted from after the parse, the benches' 8 concurrent 50 KB bodies, parsed one after another on this one
-   * thread, added their parse times to the latency of the ones behind them.)
+   * thread, added their parse times to the latency of the ones behind them; hence also the deferred parse below.)
    */
   bulkLatencyMs?: number;
   /** After this many accepted bulk requests, every portion reads as canceled by an admin. */
@@ -125,6 +125,9 @@ export async function startFakeOomnitza(opts: FakeOomnitzaOptions = {}): Promise
       if (req.method === 'GET' && url.pathname === '/api/v3/locations') return send(res, 200, opts.locations ?? []);
 
       if (req.method === 'POST' && url.pathname === '/api/v3/bulk') {
+        // With a latency, the body is parsed after this turn of the event loop: the requests that arrived in the same
+        // turn (a pool's batches come together) get their arrival time first, instead of after the others' parses.
+        if (opts.bulkLatencyMs) await new Promise((r) => setImmediate(r));
         let payload: BulkRequest;
         try {
           payload = JSON.parse(body) as BulkRequest;
