@@ -93,7 +93,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((sections: string[], _o, cmd: Command) => {
       const opts = readCommonOptions(cmd);
       const signal = stopSignal('finishing batches in flight within [oomnitza] stop_grace, sending no further batch, then stopping');
-      run(prepare(opts).then(() => import('./upload.js')).then(({ upload }) => upload(sections, opts, signal)));
+      run(import('./prestartSandbox.js').then(({ prestartSandbox }) => prestartSandbox(opts.ini))
+        .then(() => prepare(opts)).then(() => import('./upload.js')).then(({ upload }) => upload(sections, opts, signal)));
     });
 
   addCommonOptions(program.command('test'))

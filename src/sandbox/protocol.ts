@@ -27,6 +27,11 @@ export interface WorkerInit {
   started: SharedArrayBuffer;
 }
 
+/** The workerData of a worker started ahead of its snippets: its WorkerInit follows as its first message (`{ init }`). */
+export interface PrestartedInit {
+  prestarted: { memoryMb: number };
+}
+
 /** Progress slot values; a value >= 0 is the index of the converter call being run. */
 export const PROGRESS_NOT_STARTED = -3;
 export const PROGRESS_SERIALISING = -2;

@@ -65,12 +65,14 @@ export async function openCappedQuickJS(memoryMb: number): Promise<CappedQuickJS
   };
 }
 
+/** `opened`: QuickJS already opened with `limits.memoryMb` (a worker started ahead: workerHandle.ts prestart). */
 export async function openSnippetRuntime(
   snippets: SnippetSource[],
   limits: SandboxLimits,
   onProgress: (position: number) => void,
+  opened?: CappedQuickJS,
 ): Promise<SnippetRuntime> {
-  const { context, setDeadline } = await openCappedQuickJS(limits.memoryMb);
+  const { context, setDeadline } = opened ?? (await openCappedQuickJS(limits.memoryMb));
   let deadline = Number.POSITIVE_INFINITY;
   const setDeadlineTo = (at: number) => {
     deadline = at;

@@ -5,7 +5,7 @@
  * worker with `terminate()` when the soft stop has not happened within HARD_STOP_GRACE_MS.
  */
 import { Worker } from 'node:worker_threads';
-import type { OutputCaps, RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
+import type { OutputCaps, PrestartedInit, RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
 import { holdWasmTierUp } from './wasmTiering.js';
 
 export const HARD_STOP_GRACE_MS = 500;
@@ -32,7 +32,40 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
+
+/** A worker started ahead (prestart), until the first start() with its memory limit takes it. */
+let spare: { worker: Worker; memoryMb: number; releaseTierUp: () => void } | undefined;
+
 export class SnippetWorker {
+  /**
+   * Starts a worker before its snippets are known: Node's worker start-up, QuickJS's modules and its wasm take
+   * ~150-250 ms, which then overlap the host's own start-up (loading its modules, reading the config) instead of
+   * following it. The next start() for the same memory limit gets this worker; an unused one ends with the process
+   * (it is unref'd). One spare at most.
+   */
+  static prestart(memoryMb: number): void {
+    if (spare) return;
+    const releaseTierUp = holdWasmTierUp();
+    const prestarted: PrestartedInit = { prestarted: { memoryMb } };
+    const worker = new Worker(WORKER_SCRIPT, { workerData: prestarted, env: {}, resourceLimits: RESOURCE_LIMITS });
+    worker.unref();
+    const gone = () => {
+      if (spare?.worker !== worker) return;
+      spare = undefined;
+      releaseTierUp();
+    };
+    worker.once('error', gone);
+    worker.once('exit', gone);
+    spare = { worker, memoryMb, releaseTierUp };
+  }
+
+  /** Whether a worker started ahead is waiting to be taken (tests, diagnostics). */
+  static get hasSpare(): boolean {
+    return spare !== undefined;
+  }
+
   private pending: Pending | undefined;
   private nextId = 1;
   private dead = false;
@@ -53,15 +86,14 @@ export class SnippetWorker {
    */
   static start(init: Omit<WorkerInit, 'started'>): Promise<SnippetWorker>;
   static start(init: object, script: URL): Promise<SnippetWorker>;
-  static start(init: object, script: URL = new URL('./worker.js', import.meta.url)): Promise<SnippetWorker> {
+  static start(init: object, script: URL = WORKER_SCRIPT): Promise<SnippetWorker> {
     const started = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const full = { ...init, started: started.buffer as SharedArrayBuffer };
+    const ahead = script.href === WORKER_SCRIPT.href ? takeSpare((init as Partial<WorkerInit>).limits?.memoryMb) : undefined;
     // Until the worker has opened QuickJS (its first message), see wasmTiering.ts.
-    const releaseTierUp = holdWasmTierUp();
-    const worker = new Worker(script, {
-      workerData: { ...init, started: started.buffer as SharedArrayBuffer },
-      env: {},
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
-    });
+    const releaseTierUp = ahead?.releaseTierUp ?? holdWasmTierUp();
+    const worker = ahead?.worker ?? new Worker(script, { workerData: full, env: {}, resourceLimits: RESOURCE_LIMITS });
+    if (ahead) worker.postMessage({ init: full });
     // An idle sandbox must not keep the process alive; a run in flight holds its own timer.
     worker.unref();
     return new Promise((resolve, reject) => {
@@ -146,4 +178,12 @@ export class SnippetWorker {
     clearTimeout(pending.timer);
     pending.resolve(reply);
   }
+}
+
+/** The spare worker if it was started for this memory limit (it is then no longer the spare). */
+function takeSpare(memoryMb: number | undefined): typeof spare {
+  if (!spare || spare.memoryMb !== memoryMb) return undefined;
+  const taken = spare;
+  spare = undefined;
+  return taken;
 }
