@@ -21,6 +21,8 @@ describe('split', () => {
   test.each([
     ['index out of range', 'a@b', { on: '@', index: '5' }],
     ['negative index out of range', 'a@b', { on: '@', index: '-3' }],
+    ['index beyond 2^53', 'a@b', { on: '@', index: '99999999999999999999' }],
+    ['negative index beyond -2^53', 'a@b', { on: '@', index: '-99999999999999999999' }],
     ['index not a number', 'a@b', { on: '@', index: 'x' }],
     ['index with a fraction', 'a@b', { on: '@', index: '1.0' }],
     ['empty separator', 'a@b', { on: '' }],
