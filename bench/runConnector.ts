@@ -32,7 +32,12 @@ export interface RunConnectorOptions {
  * options. A benchmark that runs `node bin/connector` must pass both, or it measures a different program than the one
  * users start.
  */
-export function launcher(bin = path.join(root, 'bin/connector')): { env: Record<string, string>; flags: string[] } {
+export function launcher(): { env: Record<string, string>; flags: string[] } {
+  return (launcherOptions ??= readLauncher(path.join(root, 'bin/connector')));
+}
+let launcherOptions: ReturnType<typeof readLauncher> | undefined;
+
+function readLauncher(bin: string): { env: Record<string, string>; flags: string[] } {
   const shebang = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
   const words = shebang.replace(/^#!\s*/, '').split(/\s+/);
   const node = words.findIndex((w) => w === 'node' || w.endsWith('/node'));

@@ -278,16 +278,13 @@ export async function syncSection(run: SectionRun, records: AsyncIterable<RawRec
     wakeWaiting();
   };
   const dispatch = async (batch: NumberedPayload[]) => {
-    if (held()) {
-      // Failed (and spooled) one at a time, as the reader gives them: no queue grows while nothing can be sent.
-      fillSlots();
-      return push(batch);
-    }
+    // Failed (and spooled) one at a time, as the reader gives them: no queue grows while nothing can be sent. (What
+    // made held() true, a stop, a refusal or the breaker opening, already flushed the queue through fillSlots.)
+    if (held()) return push(batch);
     ready.push(batch);
     fillSlots();
     // Back-pressure: never more than `workers` batches in flight and `workers` waiting.
     while (ready.length >= opts.workers && !held()) await new Promise<void>((resolve) => waitingForSlot.add(resolve));
-    if (held()) fillSlots();
   };
   /** Until every batch queued or in flight has been pushed (a push that ends starts the next queued one). */
   const drain = async () => {

@@ -33,7 +33,18 @@ interface Pending {
 }
 
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB };
+
+/** A sandbox worker thread: no environment, its own heap limits, never keeping the process alive while idle. */
+function spawnWorker(script: URL, workerData: object): Worker {
+  const worker = new Worker(script, {
+    workerData,
+    env: {},
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+  });
+  // An idle sandbox must not keep the process alive; a run in flight holds its own timer.
+  worker.unref();
+  return worker;
+}
 
 /** A worker started ahead (prestart), until the first start() with its memory limit takes it. */
 let spare: { worker: Worker; memoryMb: number; releaseTierUp: () => void } | undefined;
@@ -49,8 +60,7 @@ export class SnippetWorker {
     if (spare) return;
     const releaseTierUp = holdWasmTierUp();
     const prestarted: PrestartedInit = { prestarted: { memoryMb } };
-    const worker = new Worker(WORKER_SCRIPT, { workerData: prestarted, env: {}, resourceLimits: RESOURCE_LIMITS });
-    worker.unref();
+    const worker = spawnWorker(WORKER_SCRIPT, prestarted);
     const gone = () => {
       if (spare?.worker !== worker) return;
       spare = undefined;
@@ -92,10 +102,8 @@ export class SnippetWorker {
     const ahead = script.href === WORKER_SCRIPT.href ? takeSpare((init as Partial<WorkerInit>).limits?.memoryMb) : undefined;
     // Until the worker has opened QuickJS (its first message), see wasmTiering.ts.
     const releaseTierUp = ahead?.releaseTierUp ?? holdWasmTierUp();
-    const worker = ahead?.worker ?? new Worker(script, { workerData: full, env: {}, resourceLimits: RESOURCE_LIMITS });
+    const worker = ahead?.worker ?? spawnWorker(script, full);
     if (ahead) worker.postMessage({ init: full });
-    // An idle sandbox must not keep the process alive; a run in flight holds its own timer.
-    worker.unref();
     return new Promise((resolve, reject) => {
       const onEarlyExit = (code: number) => {
         releaseTierUp();

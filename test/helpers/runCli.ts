@@ -16,12 +16,18 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: Record<string, string>; input?: string; bin?: string; timeoutMs?: number } = {},
+  opts: {
+    cwd?: string; env?: Record<string, string>; input?: string; bin?: string; timeoutMs?: number;
+    /** Run the file itself, through its `#!` line (as an admin's shell does), with this node first on PATH. */
+    viaShebang?: boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.bin ?? connectorBin, ...args], {
+    const bin = opts.bin ?? connectorBin;
+    const PATH = `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`;
+    const child = spawn(opts.viaShebang ? bin : process.execPath, opts.viaShebang ? args : [bin, ...args], {
       cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', ...opts.env },
+      env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', ...(opts.viaShebang ? { PATH } : {}), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
