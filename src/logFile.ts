@@ -2,14 +2,13 @@
  * A log file handler of logging.json: appends lines synchronously and rotates by size the way the original's
  * Python RotatingFileHandler does (`info.log` -> `info.log.1` -> ... -> `info.log.<backupCount>`).
  *
- * Why synchronous: a run must end with its exit code whatever the disk does. winston's File transport swallows
- * write errors (ENOSPC, EISDIR, EACCES) and then never emits the 'finish' a flush waits for, so a failed run
- * hung and exited 0. Here every line is written (or has failed) when `log()` returns: there is nothing to wait
- * for at exit, a line is never lost to process.exit, and a failure is known at once. It is reported once on
+ * Why synchronous: a run must end with its exit code whatever the disk does. An asynchronous file stream that fails
+ * (ENOSPC, EISDIR, EACCES) can leave an exit waiting for a flush that never ends (winston's File transport did: a failed
+ * run hung and exited 0). Here every line is written (or has failed) when `writeLine()` returns: there is nothing to
+ * wait for at exit, a line is never lost to process.exit, and a failure is known at once. It is reported once on
  * stderr and the run goes on; later lines keep being tried, so a disk that frees up gets logs again.
  */
 import fs from 'node:fs';
-import { Writable } from 'node:stream';
 
 export interface LogFileOptions {
   /** Rotate before a line would take the file past this many bytes; 0 never rotates. */
@@ -20,7 +19,7 @@ export interface LogFileOptions {
   onFirstError: (err: NodeJS.ErrnoException) => void;
 }
 
-export class RotatingLogFile extends Writable {
+export class RotatingLogFile {
   private fd: number | undefined;
   private size = 0;
   private failed = false;
@@ -31,12 +30,12 @@ export class RotatingLogFile extends Writable {
     readonly filename: string,
     private readonly opts: LogFileOptions,
   ) {
-    super({ decodeStrings: false });
     this.open();
   }
 
-  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: () => void): void {
-    const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  /** Appends `text` (a line with its newline); a failure is reported once (onFirstError), never thrown. */
+  writeLine(text: string): void {
+    const data = Buffer.from(text, 'utf8');
     try {
       if (this.fd === undefined) this.open();
       if (this.shouldRotate(data.length)) {
@@ -53,13 +52,6 @@ export class RotatingLogFile extends Writable {
     } catch (err) {
       this.fail(err as NodeJS.ErrnoException);
     }
-    // Never an error to the stream: winston does not listen for one, and an unhandled 'error' would end the run.
-    done();
-  }
-
-  override _final(done: () => void): void {
-    this.close();
-    done();
   }
 
   close(): void {

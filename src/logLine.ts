@@ -1,7 +1,7 @@
 /**
  * The parts of logging that need no logger: the redactor, the log format and the JSON line. Split from logging.ts
- * so that `connector version`, `--help` and the CLI's last words (a usage or configuration error) do not load
- * winston (~80 ms of start-up; bench/startup.ts).
+ * so that `connector version`, `--help` and the CLI's last words (a usage or configuration error) need not load the
+ * logger and its files (bench/startup.ts).
  */
 /**
  * The forms a secret takes on the wire and in a server's or proxy's echo of it: literal, URL-encoded, form-encoded,
@@ -68,11 +68,11 @@ function redactValues(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v, depth + 1)]));
 }
 
-/** Keys winston or this module put on every line; everything else a caller passed is a structured field. */
+/** Keys the logger or this module put on every line; everything else a caller passed is a structured field. */
 const OWN_KEYS = new Set(['level', 'message', 'label', 'timestamp', 'splat']);
 
 /**
- * One log line as JSON: time, level, logger (the winston label, e.g. `sources/ldap`), section (from a
+ * One log line as JSON: time, level, logger (its name, e.g. `sources/ldap`), section (from a
  * `sources/<section>` logger), message, then the caller's structured fields. Redacted after the message was
  * (redactFormat), and again here for nested fields, so a secret never reaches a shipper in any field.
  */
@@ -93,7 +93,7 @@ export function jsonLine(info: Record<string, unknown>): string {
 }
 
 /**
- * A line written outside winston (the CLI's last words: a configuration error, an internal error) in the current
+ * A line written outside the logger (the CLI's last words: a configuration error, an internal error) in the current
  * format, so that a log shipper reading --log-format json gets no plain text either.
  */
 export function plainLine(level: string, logger: string, message: string): string {

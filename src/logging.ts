@@ -1,12 +1,15 @@
 /**
- * Logging: winston, configured from logging.json. The file uses the shape of the original's Python
- * dictConfig (handlers with a level, filename, maxBytes, backupCount; root level; per-logger levels), so
- * an admin's existing logging.json keeps working. Every line passes through the redactor: values that
- * came from secrets or password/token/secret settings never reach a console or a file.
+ * Logging, configured from logging.json. The file uses the shape of the original's Python dictConfig (handlers with a
+ * level, filename, maxBytes, backupCount; root level; per-logger levels), so an admin's existing logging.json keeps
+ * working. Every line passes through the redactor: values that came from secrets or password/token/secret settings
+ * never reach a console or a file.
+ *
+ * Written here rather than with winston: winston and its ~100 modules took ~50 ms of every logging command's
+ * start-up (issue 19, bench/README.md), and the connector uses none of what it adds (formats, async transports).
+ * Every line is written when the call returns: the console and the log files are written synchronously.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import winston from 'winston';
 import { ConfigError, type ConfigLocation } from './errors.js';
 import { RotatingLogFile } from './logFile.js';
 import { describeFsError, makeDirectories } from './makeDirectories.js';
@@ -14,7 +17,32 @@ import { getLogFormat, jsonLine, redactor } from './logLine.js';
 
 export { getLogFormat, jsonLine, LOG_FORMATS, plainLine, redactor, secretForms, setLogFormat, type LogFormat } from './logLine.js';
 
-export type { Logger } from 'winston';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** A named logger (`getLogger("sources/ldap")`): a message and, optionally, structured fields (JSON lines show them). */
+export interface Logger {
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+/** One line as the transports get it: redacted message and string fields, the logger's name, an ISO time. */
+export interface LogInfo {
+  level: LogLevel;
+  message: string;
+  label?: string;
+  timestamp: string;
+  [field: string]: unknown;
+}
+
+/** Where lines go: the console, a log file, a test's capture. Lines above `level` (default debug) are not written to it. */
+export interface LogTransport {
+  level?: LogLevel;
+  /** `line` is the formatted line without its newline, in the current --log-format. */
+  write(line: string, info: LogInfo): void;
+}
 
 interface HandlerConfig {
   class?: string;
@@ -30,7 +58,7 @@ interface LoggingConfig {
   loggers?: Record<string, { level?: string | number }>;
 }
 
-const LEVELS: Record<string, string> = {
+const LEVELS: Record<string, LogLevel> = {
   critical: 'error',
   fatal: 'error',
   error: 'error',
@@ -40,12 +68,12 @@ const LEVELS: Record<string, string> = {
   debug: 'debug',
   notset: 'debug',
 };
-const ORDER = ['error', 'warn', 'info', 'debug'];
+const ORDER: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 /** How long the exit path waits for log transports to finish; a wedged transport must not hold the exit code. */
 export const LOG_FLUSH_TIMEOUT_MS = 2000;
 
 /** Python level names, or its numbers (10 DEBUG ... 50 CRITICAL), as dictConfig accepts them. */
-function parseLevel(value: string | number | undefined, where: ConfigLocation): string {
+function parseLevel(value: string | number | undefined, where: ConfigLocation): LogLevel {
   if (value === undefined) return 'info';
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
     return value >= 40 ? 'error' : value >= 30 ? 'warn' : value >= 20 ? 'info' : 'debug';
@@ -63,43 +91,71 @@ function parseCount(value: unknown, fallback: number, where: ConfigLocation): nu
   return value;
 }
 
-let loggerLevels: Record<string, string> = {};
-let rootLevel = 'info';
+let loggerLevels: Record<string, LogLevel> = {};
+let rootLevel: LogLevel = 'info';
 
-const applyLoggerLevel = winston.format((info) => {
-  const name = String(info.label ?? '');
-  // The most specific configured prefix wins: "sources" covers "sources/ldap".
+/** The level a logger writes at: the most specific configured prefix wins ("sources" covers "sources/ldap"). */
+function limitFor(name: string): LogLevel {
   const match = Object.keys(loggerLevels)
     .filter((k) => name === k || name.startsWith(`${k}/`))
     .sort((a, b) => b.length - a.length)[0];
-  const limit = match ? loggerLevels[match] : rootLevel;
-  return ORDER.indexOf(info.level) <= ORDER.indexOf(limit) ? info : false;
-});
+  return match ? loggerLevels[match] : rootLevel;
+}
 
-const redactFormat = winston.format((info) => {
-  info.message = redactor.redact(String(info.message));
+/** Console lines: to stderr, or to stdout when logging.json asks for it (`--testmode > payloads.json` stays clean on stderr). */
+function consoleTransport(level: LogLevel, stream: 'stderr' | 'stdout' = 'stderr'): LogTransport {
+  return { level, write: (line) => void process[stream].write(`${line}\n`) };
+}
+
+function fileTransport(file: RotatingLogFile, level: LogLevel): LogTransport {
+  return { level, write: (line) => file.writeLine(`${line}\n`) };
+}
+
+let transports: LogTransport[] = [consoleTransport('info')];
+/** Transports added by addLogTransport (tests): kept when logging is configured again. */
+const added = new Set<LogTransport>();
+
+function formatLine(info: LogInfo): string {
+  return getLogFormat() === 'json'
+    ? jsonLine(info)
+    : `${info.timestamp} ${info.level.toUpperCase()} ${info.label ? `${info.label}: ` : ''}${info.message}`;
+}
+
+function write(label: string, level: LogLevel, message: unknown, fields?: Record<string, unknown>): void {
+  const rank = ORDER.indexOf(level);
+  if (rank > ORDER.indexOf(limitFor(label))) return;
+  const info: LogInfo = { ...fields, level, message: redactor.redact(String(message)), label, timestamp: new Date().toISOString() };
   for (const key of Object.keys(info)) {
     if (key !== 'message' && key !== 'level' && typeof info[key] === 'string') info[key] = redactor.redact(info[key] as string);
   }
-  return info;
-});
+  let line: string | undefined;
+  for (const t of transports) if (rank <= ORDER.indexOf(t.level ?? 'debug')) t.write((line ??= formatLine(info)), info);
+}
 
-const lineFormat = winston.format.printf((info) =>
-  getLogFormat() === 'json'
-    ? jsonLine(info)
-    : `${info.timestamp} ${info.level.toUpperCase()} ${info.label ? `${info.label}: ` : ''}${info.message}`,
-);
+class NamedLogger implements Logger {
+  constructor(private readonly name: string) {}
+  error(message: string, fields?: Record<string, unknown>): void {
+    write(this.name, 'error', message, fields);
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    write(this.name, 'warn', message, fields);
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    write(this.name, 'info', message, fields);
+  }
+  debug(message: string, fields?: Record<string, unknown>): void {
+    write(this.name, 'debug', message, fields);
+  }
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
+    write(this.name, level, message, fields);
+  }
+}
 
-const root = winston.createLogger({
-  level: 'debug',
-  format: winston.format.combine(applyLoggerLevel(), redactFormat(), winston.format.timestamp(), lineFormat),
-  transports: [new winston.transports.Console({ level: 'info', stderrLevels: ORDER })],
-});
 /** The log files currently open, closed when logging is configured again and at exit. */
 let logFiles: RotatingLogFile[] = [];
 
-export function getLogger(name: string): winston.Logger {
-  return root.child({ label: name });
+export function getLogger(name: string): Logger {
+  return new NamedLogger(name);
 }
 
 /**
@@ -151,7 +207,7 @@ export function configureLogging(file: string, explicit: boolean, baseDir = proc
     Object.entries(config.loggers ?? {}).map(([k, v]) => [k, parseLevel(v?.level, { file, key: `loggers.${k}.level` })]),
   );
   const names = config.root?.handlers ?? Object.keys(config.handlers ?? {});
-  const transports: winston.transport[] = [];
+  const configured: LogTransport[] = [];
   const files: RotatingLogFile[] = [];
   try {
     for (const name of names) {
@@ -161,43 +217,42 @@ export function configureLogging(file: string, explicit: boolean, baseDir = proc
       if (h.filename !== undefined) {
         const logFile = openLogFile(name, h, file, path.dirname(resolved));
         files.push(logFile);
-        transports.push(new winston.transports.Stream({ stream: logFile, level: handlerLevel }));
+        configured.push(fileTransport(logFile, handlerLevel));
       } else {
-        transports.push(
-          new winston.transports.Console({
-            level: handlerLevel,
-            // Logs go to stderr unless the config asks for stdout, so `--testmode > payloads.json` stays clean.
-            stderrLevels: h.stream === 'ext://sys.stdout' ? [] : ORDER,
-          }),
-        );
+        configured.push(consoleTransport(handlerLevel, h.stream === 'ext://sys.stdout' ? 'stdout' : 'stderr'));
       }
     }
   } catch (err) {
     for (const f of files) f.close();
     throw err;
   }
-  if (transports.length === 0) transports.push(new winston.transports.Console({ level: 'info', stderrLevels: ORDER }));
+  if (configured.length === 0) configured.push(consoleTransport('info'));
   rootLevel = newRootLevel;
   loggerLevels = newLoggerLevels;
-  root.clear();
   for (const f of logFiles) f.close();
   logFiles = files;
-  for (const t of transports) root.add(t);
+  // Transports added by tests (addLogTransport) stay.
+  transports = [...configured, ...transports.filter((t) => added.has(t))];
 }
 
 /** Lets tests capture log lines. */
-export function addLogTransport(t: winston.transport): () => void {
-  root.add(t);
-  return () => root.remove(t);
+export function addLogTransport(t: LogTransport): () => void {
+  added.add(t);
+  transports = [...transports, t];
+  return () => {
+    added.delete(t);
+    transports = transports.filter((x) => x !== t);
+  };
 }
 
+
 /**
- * Waits, at most `timeoutMs`, until every line logged so far has been handed to its transport, then closes the log
- * files. File lines are written synchronously, so this only drains winston's pipes; it never waits on the disk.
+ * Waits, at most `timeoutMs`, until the console has taken every line logged so far (a pipe or terminal that is not
+ * written synchronously), then closes the log files. File lines are written synchronously: this never waits on the disk.
  */
 export async function flushLogs(timeoutMs = LOG_FLUSH_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const pending = () => root.writableLength > 0 || root.readableLength > 0 || root.transports.some((t) => t.writableLength > 0);
+  const pending = () => process.stderr.writableLength > 0 || process.stdout.writableLength > 0;
   while (pending() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   for (const f of logFiles) f.close();
 }

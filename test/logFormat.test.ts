@@ -1,8 +1,6 @@
 /** --log-format json: one JSON object per line, on the console and in the log files, secrets redacted as in text. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { addLogTransport, getLogger, jsonLine, redactor, setLogFormat } from '../src/logging.js';
 import { runCli, tempDir } from './helpers/runCli.js';
 import { startFakeOomnitza } from './support/fakeOomnitza.js';
@@ -12,8 +10,7 @@ const SECRET = 'json-log-secret-9f3b';
 /** The lines the root logger's format produces, as a stream transport (a log file) receives them. */
 function captureFormatted(): { text: () => string; stop: () => void } {
   let text = '';
-  const stream = new Writable({ write(chunk: Buffer, _e, done) { text += chunk.toString(); done(); } });
-  const stop = addLogTransport(new winston.transports.Stream({ stream, level: 'debug' }));
+  const stop = addLogTransport({ write: (line) => (text += `${line}\n`) });
   return { text: () => text, stop };
 }
 

@@ -17,7 +17,7 @@ import { addRenderCommand } from './render.js';
 const EXIT_CONFIG = 2;
 const EXIT_BUG = 70;
 
-/** winston, loaded by the commands that log (not by `version`, `--help` or a usage error: ~80 ms of start-up). */
+/** The logger, loaded by the commands that log (not by `version`, `--help` or a usage error). */
 let logging: typeof import('../logging.js') | undefined;
 async function loadLogging(): Promise<typeof import('../logging.js')> {
   return (logging ??= await import('../logging.js'));
@@ -31,7 +31,7 @@ function stopSignal(what = 'finishing batches in flight, then stopping'): AbortS
   const controller = new AbortController();
   const onSignal = (name: string) => {
     if (controller.signal.aborted) process.exit(130);
-    // Every command that stops on a signal configured logging first (prepare), so winston is loaded by now.
+    // Every command that stops on a signal configured logging first (prepare), so the logger is loaded by now.
     logging?.getLogger('connector').warn(`${name} received: ${what} (press again to quit now)`);
     controller.abort(new ConnectorError(name));
   };

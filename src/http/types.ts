@@ -2,7 +2,7 @@
  * The shared HTTP toolkit's public surface. Every HTTP source, the secret backends and the Oomnitza client
  * use it, so that TLS, proxies, retries, rate limits, authentication and error texts behave the same everywhere.
  */
-import type { Logger } from 'winston';
+import type { Logger } from '../logging.js';
 import type { CookieJar } from './cookies.js';
 
 /** TLS settings from the common section settings. */

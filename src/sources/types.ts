@@ -2,7 +2,7 @@
  * The contract every source implements. A source only reads: the core maps, converts, filters,
  * batches and pushes. Adding a source = a folder under src/sources/ plus one line in registry.ts.
  */
-import type { Logger } from 'winston';
+import type { Logger } from '../logging.js';
 import type { SettingsSchema, SettingsOf } from '../config/settings.js';
 import type { FieldMappings, RawRecord } from '../records.js';
 import type { HttpClient } from '../http/client.js';

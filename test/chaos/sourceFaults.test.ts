@@ -8,7 +8,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { jest } from '@jest/globals';
-import Transport from 'winston-transport';
 import { upload } from '../../src/cli/upload.js';
 import type { CommonOptions } from '../../src/cli/options.js';
 import { addLogTransport } from '../../src/logging.js';
@@ -26,12 +25,7 @@ function options(ini: string, report: string): CommonOptions {
 /** Every log line of the run, to find what it reported. */
 function captureLogs(): { lines: string[]; stop: () => void } {
   const lines: string[] = [];
-  const transport = new Transport();
-  transport.log = (info: { message: string; level: string }, next: () => void) => {
-    lines.push(`${info.level}: ${info.message}`);
-    next();
-  };
-  return { lines, stop: addLogTransport(transport) };
+  return { lines, stop: addLogTransport({ write: (_line, info) => lines.push(`${info.level}: ${info.message}`) }) };
 }
 
 async function run(dir: string, ini: string, section: string): Promise<{ code: number; report: RunReport['sections'][number]; logs: string[] }> {

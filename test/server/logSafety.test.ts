@@ -1,6 +1,5 @@
 /** What a client sends, on its way into a log line: escaped, capped, and rate limited per kind of line. */
-import Transport from 'winston-transport';
-import winston from 'winston';
+import type { Logger } from '../../src/logging.js';
 import { escapeForLog, quoteForLog } from '../../src/server/logText.js';
 import { ThrottledLog } from '../../src/server/throttledLog.js';
 
@@ -20,17 +19,10 @@ test('a long value is cut, saying how much was left out; a lone surrogate is esc
   expect(escapeForLog('plain text, kept as is')).toBe('plain text, kept as is');
 });
 
-function memoryLogger(): { log: winston.Logger; lines: string[] } {
+function memoryLogger(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
-  const log = winston.createLogger({
-    transports: [new (class extends Transport {
-      override log(info: { message: unknown }, next: () => void): void {
-        lines.push(String(info.message));
-        next();
-      }
-    })()],
-  });
-  return { log, lines };
+  const keep = (message: string) => void lines.push(message);
+  return { log: { error: keep, warn: keep, info: keep, debug: keep, log: (_level, message) => keep(message) }, lines };
 }
 
 test('each kind of line is written once per interval; the rest are counted in one line', () => {

@@ -7,7 +7,7 @@
  *   https://developer.jamf.com/jamf-pro/docs/jamf-pro-api-overview (tokens last 30 minutes)
  * - A server without the token endpoint (404; Jamf Pro before 10.35) gets Basic on every request.
  */
-import type { Logger } from 'winston';
+import type { Logger } from '../../logging.js';
 import { ConfigError, PermanentError } from '../../errors.js';
 import { basicAuth, jsonLogin, SessionLogin, type FailedRequest, type HttpClientLike } from '../../http/index.js';
 import type { SyncType } from './settings.js';

@@ -10,7 +10,7 @@
  *   password, 400201 access violation, 400101 over the license's rate limit, 400300 internal error.
  */
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'winston';
+import type { Logger } from '../../logging.js';
 import { ConfigError, PermanentError } from '../../errors.js';
 import {
   asList, pageNumber, paginate, parseSoap, soapEnvelope, soapFaultText, soapHeaders, textOf, wsseUsernameToken,

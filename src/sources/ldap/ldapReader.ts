@@ -6,7 +6,7 @@
  * read one by one (by DN, or through group_member_filter), a few at a time, and each entry is sent once.
  */
 import type { Client, Entry } from 'ldapts';
-import type { Logger } from 'winston';
+import type { Logger } from '../../logging.js';
 import type { RawRecord } from '../types.js';
 import { explainLdapError, type ErrorContext, type Stage } from './errors.js';
 import { bufferAttributeNames, entryToRecord } from './values.js';

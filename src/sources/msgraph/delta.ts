@@ -9,7 +9,7 @@
  * Delta queries take no `$filter` (but by id) and no `$top` (Graph picks the page size).
  */
 import { paginate, type HttpResponse, type WatermarkedRead } from '../../http/index.js';
-import type { Logger } from 'winston';
+import type { Logger } from '../../logging.js';
 import type { GraphApi } from './graphApi.js';
 import { nextLinksOn } from './graphApi.js';
 

@@ -1,5 +1,4 @@
 /** Shared by the LDAP tests: settings with defaults, a recording context, reading a source to the end. */
-import Transport from 'winston-transport';
 import type { SettingsSchema, SettingsOf } from '../../../src/config/settings.js';
 import type { HttpClient } from '../../../src/http/client.js';
 import type { TlsSettings } from '../../../src/http/types.js';
@@ -51,12 +50,6 @@ export async function readAll(source: Source, fields: string[], allFields = fals
 /** Collects log lines (level + message) while a test runs. */
 export function captureLogs(): { lines: string[]; stop: () => void } {
   const lines: string[] = [];
-  class Capture extends Transport {
-    override log(info: { level: string; message: unknown }, next: () => void): void {
-      lines.push(`${info.level}: ${String(info.message)}`);
-      next();
-    }
-  }
-  const stop = addLogTransport(new Capture({ level: 'debug' }));
+  const stop = addLogTransport({ write: (_line, info) => lines.push(`${info.level}: ${info.message}`) });
   return { lines, stop };
 }
