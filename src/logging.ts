@@ -111,8 +111,9 @@ function fileTransport(file: RotatingLogFile, level: LogLevel): LogTransport {
   return { level, write: (line) => file.writeLine(`${line}\n`) };
 }
 
-let transports: LogTransport[] = [consoleTransport('info')];
-/** Transports added by addLogTransport (tests): kept when logging is configured again. */
+/** What logging.json configured. */
+let configured: LogTransport[] = [consoleTransport('info')];
+/** Added by addLogTransport (tests): kept when logging is configured again. */
 const added = new Set<LogTransport>();
 
 function formatLine(info: LogInfo): string {
@@ -129,7 +130,11 @@ function write(label: string, level: LogLevel, message: unknown, fields?: Record
     if (key !== 'message' && key !== 'level' && typeof info[key] === 'string') info[key] = redactor.redact(info[key] as string);
   }
   let line: string | undefined;
-  for (const t of transports) if (rank <= ORDER.indexOf(t.level ?? 'debug')) t.write((line ??= formatLine(info)), info);
+  const send = (t: LogTransport) => {
+    if (rank <= ORDER.indexOf(t.level ?? 'debug')) t.write((line ??= formatLine(info)), info);
+  };
+  configured.forEach(send);
+  added.forEach(send);
 }
 
 class NamedLogger implements Logger {
@@ -207,7 +212,7 @@ export function configureLogging(file: string, explicit: boolean, baseDir = proc
     Object.entries(config.loggers ?? {}).map(([k, v]) => [k, parseLevel(v?.level, { file, key: `loggers.${k}.level` })]),
   );
   const names = config.root?.handlers ?? Object.keys(config.handlers ?? {});
-  const configured: LogTransport[] = [];
+  const handlers: LogTransport[] = [];
   const files: RotatingLogFile[] = [];
   try {
     for (const name of names) {
@@ -217,32 +222,27 @@ export function configureLogging(file: string, explicit: boolean, baseDir = proc
       if (h.filename !== undefined) {
         const logFile = openLogFile(name, h, file, path.dirname(resolved));
         files.push(logFile);
-        configured.push(fileTransport(logFile, handlerLevel));
+        handlers.push(fileTransport(logFile, handlerLevel));
       } else {
-        configured.push(consoleTransport(handlerLevel, h.stream === 'ext://sys.stdout' ? 'stdout' : 'stderr'));
+        handlers.push(consoleTransport(handlerLevel, h.stream === 'ext://sys.stdout' ? 'stdout' : 'stderr'));
       }
     }
   } catch (err) {
     for (const f of files) f.close();
     throw err;
   }
-  if (configured.length === 0) configured.push(consoleTransport('info'));
+  if (handlers.length === 0) handlers.push(consoleTransport('info'));
   rootLevel = newRootLevel;
   loggerLevels = newLoggerLevels;
   for (const f of logFiles) f.close();
   logFiles = files;
-  // Transports added by tests (addLogTransport) stay.
-  transports = [...configured, ...transports.filter((t) => added.has(t))];
+  configured = handlers;
 }
 
 /** Lets tests capture log lines. */
 export function addLogTransport(t: LogTransport): () => void {
   added.add(t);
-  transports = [...transports, t];
-  return () => {
-    added.delete(t);
-    transports = transports.filter((x) => x !== t);
-  };
+  return () => void added.delete(t);
 }
 
 
