@@ -61,16 +61,24 @@ export interface OutputCaps {
 
 /**
  * One entry of a result as the runner returns it (host words the errors; only `threw` is snippet text):
- * `{value}` | `{threw, length?, line?}` (the snippet threw; `length` of its text when cut; line within its body) |
+ * `[value]` | `{threw, length?, line?}` (the snippet threw; `length` of its text when cut; line within its body) |
  * `{fault: 'async' | 'unknown' | 'run-limit' | 'depth'}` | `{fault: 'record-limit', size}` | `{fault: 'json', threw}`.
- * A result is `{filter?: {pass} | entry, values: entry[]}` per record.
+ * A value is wrapped in an array so that it cannot be mistaken for an error entry, whatever it is.
  */
 export type WireEntry =
-  | { value: unknown }
+  | [value: unknown]
   | { threw: string; length?: number; line?: number }
   | { fault: 'async' | 'unknown' | 'run-limit' | 'depth' }
   | { fault: 'record-limit'; size: number }
   | { fault: 'json'; threw: string; length?: number };
+
+/**
+ * One record's result: `[filter, ...entries]`. `filter` is null when the record had no filter, 1 when it passed,
+ * 0 when it filtered the record out, or a fault entry when it failed; the entries (one per converter call) follow
+ * only when it passed or there was none. Arrays rather than `{"filter": ..., "values": [{"value": ...}]}`: the
+ * runner builds this text in QuickJS's interpreter and the host parses it, for every record (issue 19).
+ */
+export type WireItem = [filter: null | 0 | 1 | Exclude<WireEntry, [unknown]>, ...entries: WireEntry[]];
 
 export type WorkerMessage =
   | { type: 'ready' }

@@ -52,44 +52,51 @@ export function readResults(json: string, items: SandboxItem[], ctx: ReadContext
   return parsed as SandboxItemResult[];
 }
 
+/** The filter verdicts every passing (or filtered) record shares: read-only, so one object serves them all. */
+const PASSED = Object.freeze({ pass: true as const });
+const FILTERED_OUT = Object.freeze({ pass: false as const });
+
 function readItem(raw: unknown, item: SandboxItem, ctx: ReadContext): SandboxItemResult | undefined {
-  if (!isObject(raw) || !Array.isArray(raw.values)) return undefined;
-  const values = raw.values as unknown[];
+  // [filter, entry...]: filter null (the item has none), 1 passed, 0 filtered out, or an error entry (protocol.ts).
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const verdict: unknown = raw[0];
   let ran = true;
   let filter: SandboxItemResult['filter'];
   if (item.filter) {
-    if (!isObject(raw.filter)) return undefined;
-    if (Object.hasOwn(raw.filter, 'pass')) {
-      if (typeof raw.filter.pass !== 'boolean') return undefined;
-      filter = { pass: raw.filter.pass };
-      ran = raw.filter.pass;
+    if (verdict === 1) filter = PASSED;
+    else if (verdict === 0) {
+      filter = FILTERED_OUT;
+      ran = false;
     } else {
-      const error = errorOf(raw.filter, label('filter', item.filter), ctx.snippets.get(`filter:${item.filter}`), ctx.limits);
+      const error = isObject(verdict) ? errorOf(verdict, label('filter', item.filter), ctx.snippets.get(`filter:${item.filter}`), ctx.limits) : undefined;
       if (error === undefined) return undefined;
       filter = { error };
       ran = false;
     }
-  } else if (raw.filter !== undefined) {
+  } else if (verdict !== null) {
     return undefined;
   }
-  if (values.length !== (ran ? item.calls.length : 0)) return undefined;
+  if (raw.length - 1 !== (ran ? item.calls.length : 0)) return undefined;
+  const values = new Array<SnippetOutcome>(raw.length - 1);
   for (let k = 0; k < values.length; k++) {
-    const outcome = readEntry(values[k], item.calls[k].converter, ctx);
+    const outcome = readEntry(raw[k + 1], item.calls[k].converter, ctx);
     if (!outcome) return undefined;
     values[k] = outcome;
   }
-  return filter ? { filter, values: values as SnippetOutcome[] } : { values: values as SnippetOutcome[] };
+  return filter ? { filter, values } : { values };
 }
 
 function readEntry(raw: unknown, converter: string, ctx: ReadContext): SnippetOutcome | undefined {
-  if (!isObject(raw)) return undefined;
-  if (Object.hasOwn(raw, 'value')) {
-    // The common case, a string or number, costs one typeof; only objects are walked (and at most maxDepth deep).
-    // The runner refuses deep values already; this is the check that does not depend on the runner.
+  if (Array.isArray(raw)) {
+    // [value]: the common case, a string or number, costs one typeof; only objects are walked (and at most maxDepth
+    // deep). The runner refuses deep values already; this is the check that does not depend on the runner.
     // The converter's label is built only for an error: not twice per record (measured, issue 19).
-    if (nestedDeeperThan(raw.value, ctx.limits.maxDepth)) return { error: tooDeep(label('converter', converter), ctx.limits) };
-    return raw as { value: unknown };
+    if (raw.length !== 1) return undefined;
+    const value: unknown = raw[0];
+    if (nestedDeeperThan(value, ctx.limits.maxDepth)) return { error: tooDeep(label('converter', converter), ctx.limits) };
+    return { value };
   }
+  if (!isObject(raw)) return undefined;
   const error = errorOf(raw, label('converter', converter), ctx.snippets.get(`converter:${converter}`), ctx.limits);
   return error === undefined ? undefined : { error };
 }

@@ -59,14 +59,16 @@ export const RUNNER_SOURCE = String.raw`
 
   // Results leave as JSON text built here, entry by entry, so that each entry's size is known before it is kept
   // (the host must never receive more than its output limits). Errors leave as data, not sentences: the host
-  // words them, and quotes the only part a snippet wrote (what it threw). Entry shapes (see sandbox.ts):
-  //   {"value": v} | {"threw": text, "line": n} | {"fault": code, ...}
-  var VALUE_NULL = '{"value":null}';
+  // words them, and quotes the only part a snippet wrote (what it threw). Shapes (protocol.ts, WireItem):
+  //   record: [filter, entry...], filter: null (none) | 1 (passed) | 0 (filtered out) | a fault entry
+  //   entry: [v] (the value) | {"threw": text, "line": n} | {"fault": code, ...}
+  // Compact because every character of it is built here, in an interpreter, and parsed again by the host.
+  var VALUE_NULL = '[null]';
   var ASYNC = '{"fault":"async"}';
   var UNKNOWN = '{"fault":"unknown"}';
   var DEPTH = '{"fault":"depth"}';
   var RUN_LIMIT = '{"fault":"run-limit"}';
-  var VALUE_WRAPPING = '{"value":}'.length;
+  var VALUE_WRAPPING = '[]'.length;
   var ALWAYS_KEPT = 64;
   var MAX_THROWN_TEXT = 1000;
   var keysOf = Object.keys;
@@ -129,7 +131,7 @@ export const RUNNER_SOURCE = String.raw`
   function valueEntry(result) {
     if (isThenable(result)) return ASYNC;
     if (result === undefined || typeof result === 'function' || typeof result === 'symbol') return VALUE_NULL;
-    // A string's entry is at least its length + 12: a huge string is refused without copying it again.
+    // A string's entry is at least its length + 4: a huge string is refused without copying it again.
     if (typeof result === 'string' && result.length + VALUE_WRAPPING + 2 > (recordLeft < runLeft ? recordLeft : runLeft)) {
       return tooLarge(result.length + VALUE_WRAPPING + 2);
     }
@@ -140,7 +142,7 @@ export const RUNNER_SOURCE = String.raw`
     } catch (e) {
       return '{"fault":"json",' + thrownField(e) + '}';
     }
-    return text === undefined ? VALUE_NULL : '{"value":' + text + '}';
+    return text === undefined ? VALUE_NULL : '[' + text + ']';
   }
 
   // Every entry counts against both limits. One that does not fit is replaced by a fault entry; entries this
@@ -164,40 +166,54 @@ export const RUNNER_SOURCE = String.raw`
     return record;
   }
 
+  // A record whose filter did not pass it (or failed): no converter ran.
   function filterText(entry) {
-    return '{"filter":' + keep(entry) + ',"values":[]}';
+    return '[' + keep(entry) + ']';
   }
 
-  // One record's result as JSON text: {"filter": ..., "values": [entry...]}.
-  function runItem(row, shapes, templates, trace) {
+  // One record's result as JSON text: [filter, entry...]. filter and converters are the snippets, looked up
+  // once per batch (null: unknown).
+  function runItem(row, shapes, templates, converters, filter, trace) {
     var record = row[0] === -1 ? row[1] : buildRecord(shapes[row[0]], row[1]);
-    var filterName = row[2], packed = row[3], head = '{"values":[';
+    var packed = row[3], out = 'null';
     recordLeft = recordCap;
-    if (filterName !== null) {
-      var f = snippets['filter:' + filterName], verdict;
-      if (!f) return filterText(UNKNOWN);
+    if (row[2] !== null) {
+      var verdict;
+      if (!filter) return filterText(UNKNOWN);
       if (trace) progress(-1);
       try {
-        verdict = f.fn(record);
+        verdict = filter.fn(record);
         if (isThenable(verdict)) return filterText(ASYNC);
       } catch (e) {
         return filterText(threwEntry(e));
       }
-      if (!verdict) return filterText('{"pass":false}');
-      head = '{"filter":' + keep('{"pass":true}') + ',"values":[';
+      if (!verdict) return filterText('0');
+      out = keep('1');
     }
-    var count = packed.length / 2, entries = new Array(count);
-    for (var k = 0; k < count; k++) {
-      var t = templates[packed[2 * k]], value = packed[2 * k + 1], s = snippets['converter:' + t[0]];
-      if (!s) { entries[k] = keep(UNKNOWN); continue; }
-      if (trace) progress(k);
-      try {
-        entries[k] = keep(valueEntry(s.fn(record, value, t[1], t[2])));
-      } catch (e) {
-        entries[k] = keep(threwEntry(e));
+    for (var k = 0; k < packed.length; k += 2) {
+      var t = packed[k], s = converters[t], entry;
+      if (!s) entry = UNKNOWN;
+      else {
+        if (trace) progress(k / 2);
+        try {
+          entry = valueEntry(s.fn(record, packed[k + 1], templates[t][1], templates[t][2]));
+        } catch (e) {
+          entry = threwEntry(e);
+        }
       }
+      // keep(), inlined for the entries that are always kept (most are): this runs per value.
+      if (entry.length > ALWAYS_KEPT) entry = keep(entry);
+      else {
+        recordLeft -= entry.length;
+        runLeft -= entry.length;
+      }
+      out += ',' + entry;
     }
-    return head + join(entries, ',') + ']}';
+    return '[' + out + ']';
+  }
+
+  function snippetOrNull(key) {
+    return hasOwn(snippets, key) ? snippets[key] : null;
   }
 
   // perRecord, perRun: characters of result JSON per record and for this whole run; depth: levels of nesting.
@@ -207,8 +223,17 @@ export const RUNNER_SOURCE = String.raw`
     runLeft = perRun;
     maxDepth = depth;
     // One params object serves every call of a template in the batch: read-only, so calls cannot leak into each other.
-    for (var t = 0; t < templates.length; t++) freeze(templates[t][2]);
-    for (var i = 0; i < rows.length; i++) out[i] = runItem(rows[i], batch.s, templates, trace);
+    var converters = new Array(templates.length);
+    for (var t = 0; t < templates.length; t++) {
+      freeze(templates[t][2]);
+      converters[t] = snippetOrNull('converter:' + templates[t][0]);
+    }
+    var filterName = null, filter = null;
+    for (var i = 0; i < rows.length; i++) {
+      var name = rows[i][2];
+      if (name !== null && name !== filterName) filter = snippetOrNull('filter:' + (filterName = name));
+      out[i] = runItem(rows[i], batch.s, templates, converters, filter, trace);
+    }
     if (trace) progress(-2);
     return '[' + join(out, ',') + ']';
   }

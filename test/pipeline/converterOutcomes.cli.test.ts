@@ -44,7 +44,7 @@ test('default (null): bad results fail their field only, the batch of 100 goes t
   expect(res.stderr).toMatch(/\[csv_assets\] pulled 300, filtered out 0, skipped 0, pushed 300, failed 0, converter errors 3, /);
   // Named by sync_field value, read number and CSV line (S7 is the 7th row, on line 8).
   const at = (n: number) => `(record #${n}, ${path.join(dir, 'assets.csv')}:${n + 1})`;
-  expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S7" ${at(7)}: LABEL: converter "label": its result is too large (at least 2000012 characters of JSON;`);
+  expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S7" ${at(7)}: LABEL: converter "label": its result is too large (at least 2000004 characters of JSON;`);
   expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S42" ${at(42)}: LABEL: converter "label": its result is nested deeper than 64 levels`);
   expect(res.stderr).toContain(`converter error SERIAL_NUMBER="S99" ${at(99)}: LABEL: converter "label" (config.ini:16): "Error: no\\n[csv_assets] pulled 300`);
   // The snippet's "\n[csv_assets] pulled ..." did not start a line of its own: there is one summary line.

@@ -24,7 +24,7 @@ describe('output size limits', () => {
   test('a result over the per-record limit fails that call, naming the converter and the limit; the others are kept', async () => {
     const results = await sandbox.run([only('upper', {}, 'a'), only('chars', {}, 20_000), only('bigObject'), only('upper', {}, 'b')]);
     expect(results[0].values).toEqual([{ value: 'A' }]);
-    expect(errorOf(results[1].values[0])).toMatch(/^converter "chars": its result is too large \(at least 20012 characters of JSON; .* 10000 in all, setting max_converter_output\)$/);
+    expect(errorOf(results[1].values[0])).toMatch(/^converter "chars": its result is too large \(at least 20004 characters of JSON; .* 10000 in all, setting max_converter_output\)$/);
     expect(errorOf(results[2].values[0])).toMatch(/^converter "bigObject": its result is too large/);
     expect(results[3].values).toEqual([{ value: 'B' }]);
   });
