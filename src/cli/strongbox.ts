@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { builtFile } from '../builtFiles.js';
 import { FileStore } from '../secrets/file/fileStore.js';
 import { fileStore } from '../secrets/backends.js';
 import { KeyringStore } from '../secrets/keyring/keyringStore.js';
@@ -29,7 +30,7 @@ interface Options {
 
 function version(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(fs.readFileSync(builtFile('../../package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

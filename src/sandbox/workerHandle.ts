@@ -5,6 +5,7 @@
  * worker with `terminate()` when the soft stop has not happened within HARD_STOP_GRACE_MS.
  */
 import { Worker } from 'node:worker_threads';
+import { builtFile } from '../builtFiles.js';
 import type { OutputCaps, PrestartedInit, RunRequest, WorkerInit, WorkerMessage } from './protocol.js';
 import { holdWasmTierUp } from './wasmTiering.js';
 
@@ -32,7 +33,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
+const WORKER_SCRIPT = builtFile('sandbox/worker.js');
 
 /** A sandbox worker thread: no environment, its own heap limits, never keeping the process alive while idle. */
 function spawnWorker(script: URL, workerData: object): Worker {

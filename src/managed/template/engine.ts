@@ -9,6 +9,7 @@
  * one-off render goes to the least busy one. A worker renders one template at a time, and starts when a render
  * first reaches it (not with the engine).
  */
+import { builtFile } from '../../builtFiles.js';
 import { SnippetWorker, type RunReply } from '../../sandbox/workerHandle.js';
 import { MIN_MEMORY_MB } from '../../sandbox/quickjs.js';
 import {
@@ -200,7 +201,7 @@ export class QuickJsTemplateEngine implements TemplateEngine {
     if (lane.worker?.alive) return lane.worker;
     this.workersStarted++;
     const init: TemplateWorkerInit = { memoryMb: this.limits.memoryMb };
-    lane.worker = await SnippetWorker.start(init, new URL('./worker.js', import.meta.url));
+    lane.worker = await SnippetWorker.start(init, builtFile('managed/template/worker.js'));
     lane.generation++;
     lane.releases = [];
     return lane.worker;
