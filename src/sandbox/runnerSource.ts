@@ -76,6 +76,8 @@ export const RUNNER_SOURCE = String.raw`
   var join = FunctionCtor.prototype.call.bind(Array.prototype.join);
   // What may still be returned in this run, and for the record being run (characters of JSON text).
   var runLeft = 0, recordLeft = 0, recordCap = 0, maxDepth = 0;
+  // Per template of this run: the last short string a converter returned, and its entry ('[' + JSON + ']').
+  var repeated = [], repeatedEntry = [];
 
   // '"threw": text' for the entry; a long text is cut here and its full length sent along.
   function thrownField(e) {
@@ -154,14 +156,14 @@ export const RUNNER_SOURCE = String.raw`
     return entry;
   }
 
-  // Rebuilds a record from its shape (see src/sandbox/encode.ts for the wire format).
-  function buildRecord(keys, values) {
+  // Rebuilds a record from its shape's keys and the values at flat[at...] (see src/sandbox/encode.ts for the wire format).
+  function buildRecord(keys, flat, at) {
     var record = Object.create(recordProto);
     for (var k = 0; k < keys.length; k++) {
       var key = keys[k];
       // Plain assignment of "__proto__" would replace the prototype; JSON.parse makes it an own field, so do we.
-      if (key === '__proto__') defineProperty(record, key, { value: values[k], writable: true, enumerable: true, configurable: true });
-      else record[key] = values[k];
+      if (key === '__proto__') defineProperty(record, key, { value: flat[at + k], writable: true, enumerable: true, configurable: true });
+      else record[key] = flat[at + k];
     }
     return record;
   }
@@ -171,13 +173,15 @@ export const RUNNER_SOURCE = String.raw`
     return '[' + keep(entry) + ']';
   }
 
-  // One record's result as JSON text: [filter, entry...]. filter and converters are the snippets, looked up
-  // once per batch (null: unknown).
-  function runItem(row, shapes, templates, converters, filter, trace) {
-    var record = row[0] === -1 ? row[1] : buildRecord(shapes[row[0]], row[1]);
-    var packed = row[3], out = 'null';
+  // One record's result as JSON text: [filter, entry...]. The record starts at flat[at]: its values (keys: its
+  // shape's, null: one value, the record itself), then one value per call. calls: the template of each call;
+  // converters: the snippet of each template; filtered: whether the layout names a filter (filter: its snippet,
+  // null: unknown).
+  function runItem(flat, at, keys, filtered, filter, calls, templates, converters, trace) {
+    var record = keys === null ? flat[at] : buildRecord(keys, flat, at);
+    var first = at + (keys === null ? 1 : keys.length), out = 'null';
     recordLeft = recordCap;
-    if (row[2] !== null) {
+    if (filtered) {
       var verdict;
       if (!filter) return filterText(UNKNOWN);
       if (trace) progress(-1);
@@ -190,13 +194,22 @@ export const RUNNER_SOURCE = String.raw`
       if (!verdict) return filterText('0');
       out = keep('1');
     }
-    for (var k = 0; k < packed.length; k += 2) {
-      var t = packed[k], s = converters[t], entry;
+    for (var k = 0; k < calls.length; k++) {
+      var t = calls[k], s = converters[t], entry;
       if (!s) entry = UNKNOWN;
       else {
-        if (trace) progress(k / 2);
+        if (trace) progress(k);
         try {
-          entry = valueEntry(s.fn(record, packed[k + 1], templates[t][1], templates[t][2]));
+          var result = s.fn(record, flat[first + k], templates[t][1], templates[t][2]);
+          // A converter often returns the same few strings (a status, a type): their entry is built once.
+          if (typeof result === 'string' && result === repeated[t]) entry = repeatedEntry[t];
+          else {
+            entry = valueEntry(result);
+            if (typeof result === 'string' && entry.length <= ALWAYS_KEPT && entry.charCodeAt(0) === 91) {
+              repeated[t] = result;
+              repeatedEntry[t] = entry;
+            }
+          }
         } catch (e) {
           entry = threwEntry(e);
         }
@@ -218,21 +231,28 @@ export const RUNNER_SOURCE = String.raw`
 
   // perRecord, perRun: characters of result JSON per record and for this whole run; depth: levels of nesting.
   function run(json, trace, perRecord, perRun, depth) {
-    var batch = parse(json), rows = batch.i, templates = batch.t, out = new Array(rows.length);
+    var batch = parse(json), flat = batch.i, shapes = batch.s, templates = batch.t, layouts = batch.l, out = [], n = 0;
     recordCap = perRecord;
     runLeft = perRun;
     maxDepth = depth;
     // One params object serves every call of a template in the batch: read-only, so calls cannot leak into each other.
     var converters = new Array(templates.length);
+    repeated = new Array(templates.length);
+    repeatedEntry = new Array(templates.length);
     for (var t = 0; t < templates.length; t++) {
       freeze(templates[t][2]);
       converters[t] = snippetOrNull('converter:' + templates[t][0]);
     }
-    var filterName = null, filter = null;
-    for (var i = 0; i < rows.length; i++) {
-      var name = rows[i][2];
-      if (name !== null && name !== filterName) filter = snippetOrNull('filter:' + (filterName = name));
-      out[i] = runItem(rows[i], batch.s, templates, converters, filter, trace);
+    // Runs of records of one layout: [layout, count, values...] (src/sandbox/encode.ts).
+    for (var at = 0; at < flat.length;) {
+      var layout = layouts[flat[at]], count = flat[at + 1];
+      var keys = layout[0] === -1 ? null : shapes[layout[0]], filterName = layout[1], calls = layout[2];
+      var filter = filterName === null ? null : snippetOrNull('filter:' + filterName);
+      var width = (keys === null ? 1 : keys.length) + calls.length;
+      at += 2;
+      for (var r = 0; r < count; r++, at += width) {
+        out[n++] = runItem(flat, at, keys, filterName !== null, filter, calls, templates, converters, trace);
+      }
     }
     if (trace) progress(-2);
     return '[' + join(out, ',') + ']';

@@ -140,6 +140,40 @@ describe('converters and filters', () => {
     ]);
   });
 
+  test('records of different shapes, filters and calls, interleaved in one batch, each get their own results', async () => {
+    // The wire groups consecutive records of one layout (src/sandbox/encode.ts): every change of layout, and a
+    // layout seen before coming back, must still line each record up with its own values.
+    const computer = (name: string) => ({ asset_type: 'computer', name });
+    const results = await sandbox.run([
+      { record: computer('a'), filter: 'recordfilter', calls: [call('upper', 'a1'), call('describe', 'a2', 'F', { sep: '-' })] },
+      { record: computer('b'), filter: 'recordfilter', calls: [call('upper', 'b1'), call('describe', 'b2', 'F', { sep: '-' })] },
+      { record: { asset_type: 'phone' }, filter: 'recordfilter', calls: [call('upper', 'c1'), call('describe', 'c2', 'F', { sep: '-' })] },
+      { record: ['not', 'a', 'plain', 'record'] as never, calls: [call('rawRecord')] },
+      { record: { other: 1 }, calls: [] },
+      { record: { other: 2 }, calls: [call('upper', 'e1'), call('upper', 'e2'), call('upper', 'e3')] },
+      { record: computer('f'), filter: 'recordfilter', calls: [call('upper', 'f1'), call('describe', 'f2', 'F', { sep: '-' })] },
+      { record: 'text' as never, calls: [call('rawRecord')] },
+    ]);
+    expect(results).toEqual([
+      { filter: { pass: true }, values: [{ value: 'A1' }, { value: 'F=a2 sep=- flag=undefined' }] },
+      { filter: { pass: true }, values: [{ value: 'B1' }, { value: 'F=b2 sep=- flag=undefined' }] },
+      { filter: { pass: false }, values: [] },
+      { values: [{ value: ['not', 'a', 'plain', 'record'] }] },
+      { values: [] },
+      { values: [{ value: 'E1' }, { value: 'E2' }, { value: 'E3' }] },
+      { filter: { pass: true }, values: [{ value: 'F1' }, { value: 'F=f2 sep=- flag=undefined' }] },
+      { values: [{ value: 'text' }] },
+    ]);
+  });
+
+  test('a converter returning the same string for many records, then others, gets each result right', async () => {
+    // The runner builds the entry of a repeated short string once per template; a long one is never reused.
+    const long = 'x'.repeat(200);
+    const values = ['In use', 'In use', 'Retired', 'In use', long, long, 'in use', 'In use'];
+    const results = await sandbox.run(values.map((v) => ({ record: {}, calls: [call('rawRecord'), call('describe', v)] })));
+    expect(results.map((r) => r.values[1])).toEqual(values.map((v) => ({ value: `FIELD=${v} sep=undefined flag=undefined` })));
+  });
+
   test('params are read-only, so one call cannot change the next', async () => {
     const params = { sep: '/' };
     const results = await sandbox.run([
