@@ -6,8 +6,8 @@
  *   npm run bench -- --big         the same plus the 1,000,000-row pipeline run
  *   node dist/bench/table.js       print the table of the last run again (bench/out/results.jsonl)
  *
- * --run: pipeline 100k rows at 0 and 20 ms with 8 workers (1M with --big), start-up, LDAP (when slapd is installed)
- * and SCCM, each in its own process; every bench appends its rows to BENCH_RESULTS (bench/results.ts).
+ * --run: pipeline 100k rows at 0 and 20 ms with 8 workers (1M with --big), issue 19's own workload (cpu.js) at 20 and
+ * 0 ms, start-up, LDAP (when slapd is installed) and SCCM, each in its own process; every bench appends its rows to BENCH_RESULTS (bench/results.ts).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -36,6 +36,9 @@ function runAll(big: boolean): void {
   fs.writeFileSync(resultsFile, '');
   const benches: Array<[string, string[]]> = [
     ['pipeline', ['dist/bench/pipeline.js', '100000', '--no-transform', '--case', '0:8', '--case', '20:8']],
+    // The issue's own workload (one more custom converter than pipeline.js), 3 runs each: the median is the row.
+    ['issue workload 20 ms', ['dist/bench/cpu.js', '100000', '--latency', '20', '--repeat', '3']],
+    ['issue workload 0 ms', ['dist/bench/cpu.js', '100000', '--latency', '0', '--repeat', '3']],
     ...(big ? [['pipeline 1M', ['dist/bench/pipeline.js', '1000000', '--no-transform', '--case', '0:8']] as [string, string[]]] : []),
     ['startup', ['dist/bench/startup.js', '10']],
     ...(haveSlapd() ? [['ldap', ['dist/bench/ldap.js', '50000']] as [string, string[]]] : []),
