@@ -39,23 +39,30 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
   const fieldList = fields && [...fields];
   // The run being written: its layout and where its count stands in `flat`.
   let run: { shape: number; filter: string | null; calls: number[]; countAt: number; count: number } | undefined;
+  // One record's keys, values and template ids, in arrays reused from record to record and filled by index:
+  // `length = 0` would drop their backing stores, and a fresh array per record was ~450 of the ~820 bytes this
+  // function allocated per record (issue 19: what the main thread allocates is what its collections cost).
+  const keys: string[] = [];
   const values: unknown[] = [];
   const callIds: number[] = [];
 
-  for (const { record, filter = null, calls } of items) {
-    values.length = 0;
+  for (let i = 0; i < items.length; i++) {
+    const { record, filter = null, calls } = items[i];
+    let nValues = 0;
     let shape = NOT_A_PLAIN_RECORD;
     if (record !== null && typeof record === 'object' && !Array.isArray(record)) {
-      const keys: string[] = [];
+      let nKeys = 0;
       let node = shapeRoot;
       // With a field list, only its names are looked up (in its order: a snippet that can see the order, through
       // Object.keys or JSON.stringify, gets no field list), instead of walking every key of every record.
-      for (const key of fieldList ?? Object.keys(record)) {
+      const names = fieldList ?? Object.keys(record);
+      for (let k = 0; k < names.length; k++) {
+        const key = names[k];
         if (fieldList && !isOwnEnumerable.call(record, key)) continue;
         const v = record[key];
         if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-        keys.push(key);
-        values.push(v);
+        keys[nKeys++] = key;
+        values[nValues++] = v;
         // A trie walk instead of joining keys into one string: no separator that a key could contain.
         node.next ??= new Map();
         let child = node.next.get(key);
@@ -64,48 +71,51 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
       }
       if (node.id === undefined) {
         node.id = shapes.length;
-        shapes.push(keys);
+        shapes.push(keys.slice(0, nKeys));
       }
       shape = node.id;
     } else {
-      values.push(record);
+      values[nValues++] = record;
     }
-    callIds.length = 0;
-    for (const c of calls) {
-      let params = paramsText.get(c.params);
-      if (params === undefined) paramsText.set(c.params, (params = JSON.stringify(c.params)));
-      let byField = templateIds.get(c.converter);
-      if (!byField) templateIds.set(c.converter, (byField = new Map()));
-      let byParams = byField.get(c.field);
-      if (!byParams) byField.set(c.field, (byParams = new Map()));
+    let nCalls = 0;
+    for (let c = 0; c < calls.length; c++) {
+      const { converter, field, value, params: paramsObject } = calls[c];
+      let params = paramsText.get(paramsObject);
+      if (params === undefined) paramsText.set(paramsObject, (params = JSON.stringify(paramsObject)));
+      let byField = templateIds.get(converter);
+      if (!byField) templateIds.set(converter, (byField = new Map()));
+      let byParams = byField.get(field);
+      if (!byParams) byField.set(field, (byParams = new Map()));
       let t = byParams.get(params);
       if (t === undefined) {
         t = templates.length;
-        templates.push([c.converter, c.field, c.params]);
+        templates.push([converter, field, paramsObject]);
         byParams.set(params, t);
       }
-      callIds.push(t);
-      values.push(c.value);
+      callIds[nCalls++] = t;
+      values[nValues++] = value;
     }
     // Most records continue the run of the one before; a new layout (or an earlier one again) starts a run.
-    if (!run || run.shape !== shape || run.filter !== filter || !sameIds(run.calls, callIds)) {
-      const key = JSON.stringify([shape, filter, callIds]);
+    if (!run || run.shape !== shape || run.filter !== filter || !startsWith(callIds, nCalls, run.calls)) {
+      const ids = callIds.slice(0, nCalls);
+      const key = JSON.stringify([shape, filter, ids]);
       let layout = layoutIds.get(key);
       if (layout === undefined) {
         layoutIds.set(key, (layout = layouts.length));
-        layouts.push([shape, filter, [...callIds]]);
+        layouts.push([shape, filter, ids]);
       }
-      run = { shape, filter, calls: [...callIds], countAt: flat.length + 1, count: 0 };
+      run = { shape, filter, calls: ids, countAt: flat.length + 1, count: 0 };
       flat.push(layout, 0);
     }
     flat[run.countAt] = ++run.count;
-    for (const v of values) flat.push(v);
+    for (let v = 0; v < nValues; v++) flat.push(values[v]);
   }
   return JSON.stringify({ s: shapes, t: templates, l: layouts, i: flat });
 }
 
-function sameIds(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether the first `n` of `ids` are exactly `run`. */
+function startsWith(ids: readonly number[], n: number, run: readonly number[]): boolean {
+  if (run.length !== n) return false;
+  for (let i = 0; i < n; i++) if (ids[i] !== run[i]) return false;
   return true;
 }
