@@ -19,7 +19,9 @@ const PREFIX = 'connector.bundle';
 for (const f of fs.readdirSync(outdir)) if (f.startsWith(`${PREFIX}.`) || f.startsWith(`${PREFIX}-`)) fs.rmSync(path.join(outdir, f));
 
 await build({
-  entryPoints: { [PREFIX]: path.join(outdir, 'cli/connector.js') },
+  // bin/connector loads `.early` first, then the CLI: they share one copy of what both import (the sandbox's worker
+  // handle, which keeps the worker started early for the CLI to take).
+  entryPoints: { [PREFIX]: path.join(outdir, 'cli/connector.js'), [`${PREFIX}.early`]: path.join(outdir, 'cli/earlyStart.js') },
   outdir,
   bundle: true,
   splitting: true,

@@ -6,6 +6,7 @@
 import { createSandbox } from '../../src/sandbox/sandbox.js';
 import { SnippetWorker } from '../../src/sandbox/workerHandle.js';
 import { prestartSandbox } from '../../src/cli/prestartSandbox.js';
+import { startEarly } from '../../src/cli/earlyStart.js';
 import { tempDir } from '../helpers/runCli.js';
 import { converter, filter, only } from './helpers.js';
 import path from 'node:path';
@@ -65,6 +66,22 @@ test('upload prestarts only for an INI with a record filter or [converters]', ()
   prestartSandbox(path.join(dir, 'missing.ini'));
   expect(SnippetWorker.hasSpare).toBe(false);
   prestartSandbox(path.join(dir, 'filter.ini'));
+  expect(SnippetWorker.hasSpare).toBe(true);
+});
+
+test("the launcher's early start (bin/connector) prestarts for an upload only, with the INI its arguments name", async () => {
+  const dir = tempDir({ 'filter.ini': '[csv_assets]\nfilename = a.csv\nrecordfilter:\n    return true\n' });
+  const take = async () => (await createSandbox([converter('x', 'return 1')])).close();
+  if (SnippetWorker.hasSpare) await take();
+  const ini = path.join(dir, 'filter.ini');
+  await startEarly(['version']);
+  await startEarly(['test', 'csv_assets', '--ini', ini]);
+  await startEarly(['upload', 'csv_assets', '--ini', path.join(dir, 'missing.ini')]);
+  expect(SnippetWorker.hasSpare).toBe(false);
+  await startEarly(['upload', 'csv_assets', '--ini', ini]);
+  expect(SnippetWorker.hasSpare).toBe(true);
+  await take();
+  await startEarly(['--workers', '8', 'upload', 'csv_assets', `--ini=${ini}`]);
   expect(SnippetWorker.hasSpare).toBe(true);
 });
 
