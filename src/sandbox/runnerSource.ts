@@ -76,7 +76,8 @@ export const RUNNER_SOURCE = String.raw`
   var join = FunctionCtor.prototype.call.bind(Array.prototype.join);
   // What may still be returned in this run, and for the record being run (characters of JSON text).
   var runLeft = 0, recordLeft = 0, recordCap = 0, maxDepth = 0;
-  // Per template of this run: the last short string a converter returned, and its entry ('[' + JSON + ']').
+  // Per template of this run: the last short string a converter returned, and its entry ('[' + JSON + ']'); the
+  // entry is read as a string's own characters (entry[0]), not through String.prototype, which snippets can change.
   var repeated = [], repeatedEntry = [];
 
   // '"threw": text' for the entry; a long text is cut here and its full length sent along.
@@ -205,7 +206,7 @@ export const RUNNER_SOURCE = String.raw`
           if (typeof result === 'string' && result === repeated[t]) entry = repeatedEntry[t];
           else {
             entry = valueEntry(result);
-            if (typeof result === 'string' && entry.length <= ALWAYS_KEPT && entry.charCodeAt(0) === 91) {
+            if (typeof result === 'string' && entry.length <= ALWAYS_KEPT && entry[0] === '[') {
               repeated[t] = result;
               repeatedEntry[t] = entry;
             }
@@ -242,6 +243,9 @@ export const RUNNER_SOURCE = String.raw`
     for (var t = 0; t < templates.length; t++) {
       freeze(templates[t][2]);
       converters[t] = snippetOrNull('converter:' + templates[t][0]);
+      // Own slots, no holes: a hole would be looked up on Array.prototype, which snippets can change.
+      repeated[t] = null;
+      repeatedEntry[t] = null;
     }
     // Runs of records of one layout: [layout, count, values...] (src/sandbox/encode.ts).
     for (var at = 0; at < flat.length;) {

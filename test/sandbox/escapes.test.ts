@@ -67,4 +67,23 @@ describe('escape attempts', () => {
     // Inside, the pollution persists (documented): same runtime, same globals.
     expect(after.values[0]).toEqual({ value: ['yes', 2] });
   });
+
+  test("a snippet that rewrites Array.prototype's slots and String.prototype cannot change what the runner returns", async () => {
+    // The runner keeps the entry of a converter's repeated string per template (runnerSource.ts): its tables have no
+    // holes to fall through to Array.prototype, and it reads an entry without String.prototype.
+    const poisoned = await createSandbox([
+      converter('poison', 'Array.prototype[0] = "In use"; Array.prototype[1] = "In use"; String.prototype.charCodeAt = () => 91; return "In use"'),
+      converter('label', 'return value'),
+    ]);
+    try {
+      const items = [only('poison'), ...['In use', 'In use', 'Retired', 'In use'].map((v) => only('label', {}, v))];
+      const first = await poisoned.run(items);
+      const again = await poisoned.run(items);
+      for (const results of [first, again]) {
+        expect(results.map((r) => r.values[0])).toEqual(['In use', 'In use', 'In use', 'Retired', 'In use'].map((value) => ({ value })));
+      }
+    } finally {
+      await poisoned.close();
+    }
+  });
 });
