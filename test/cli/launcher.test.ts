@@ -1,7 +1,8 @@
 /**
  * bin/connector started as an admin starts it (the file itself, through its `#!/usr/bin/env -S node ...` line, not
  * `node bin/connector`): it must start at all on this system's `env`, and Node must get the launcher's flags
- * (--liftoff-only and MALLOC_ARENA_MAX=2 keep the peak RSS down: bin/connector, bench/README.md). A preload given in NODE_OPTIONS writes
+ * (--liftoff-only and MALLOC_ARENA_MAX=2 keep the peak RSS down, --v8-pool-size=1 the contention for 2 cores: bin/connector,
+ * bench/README.md). A preload given in NODE_OPTIONS writes
  * the process's execArgv, which holds what the shebang passed.
  */
 import fs from 'node:fs';
@@ -15,7 +16,7 @@ function recorder(dir: string): { env: Record<string, string>; seen: () => { exe
   return { env: { NODE_OPTIONS: `--import ${preload}` }, seen: () => JSON.parse(fs.readFileSync(out, 'utf8')) as { execArgv: string[]; arenas?: string } };
 }
 
-test('the launcher starts the CLI with --liftoff-only and two malloc arenas', async () => {
+test('the launcher starts the CLI with --liftoff-only, one V8 background thread and two malloc arenas', async () => {
   const dir = tempDir();
   const { env, seen } = recorder(dir);
   const r = await runCli(['version'], { env, viaShebang: true });
@@ -23,6 +24,7 @@ test('the launcher starts the CLI with --liftoff-only and two malloc arenas', as
   expect(r.code).toBe(0);
   expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   expect(seen().execArgv).toContain('--liftoff-only');
+  expect(seen().execArgv).toContain('--v8-pool-size=1');
   expect(seen().arenas).toBe('2');
 });
 
