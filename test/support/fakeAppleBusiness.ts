@@ -13,7 +13,7 @@
  *   that stop working after N more requests.
  */
 import crypto, { type KeyObject } from 'node:crypto';
-import { startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
+import { InFlightCounter, startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
 
 export const APPLE_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token';
 
@@ -66,7 +66,7 @@ export async function startFakeAppleBusiness(opts: FakeAppleBusinessOptions = {}
   let throttleNext = 0;
   let throttleAfter = 0;
   let expireAfter = -1;
-  let inFlight = 0;
+  const inFlight = new InFlightCounter();
 
   const serial = (i: number) => `DMPXK${String(i).padStart(7, '0')}`;
   const device = (i: number) => ({
@@ -195,17 +195,18 @@ export async function startFakeAppleBusiness(opts: FakeAppleBusinessOptions = {}
     return page(req, coverage(i), req.path);
   };
 
-  fake.server = await startTestServer(async (req) => {
+  fake.server = await startTestServer(async (req, res) => {
     if (req.method === 'POST' && req.path === '/auth/oauth2/token') return token(req, publicKey);
     fake.log.push(`${req.method} ${req.url}`);
-    fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
+    const leave = inFlight.enter(res);
+    fake.maxInFlight = inFlight.max;
     try {
       await new Promise((resolve) => setTimeout(resolve, 1));
       const answer = api(req);
       fake.statuses.push(answer.status ?? 200);
       return answer;
     } finally {
-      inFlight--;
+      leave();
     }
   });
   fake.url = fake.server.url;

@@ -11,7 +11,7 @@
  * - On request: throttling (429 with Retry-After), one device whose hardware inventory fails, a role without the
  *   device permission (403).
  */
-import { startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
+import { InFlightCounter, startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
 
 export interface FakeMobileIronOptions {
   /** Devices per v1 partition id; default Drivers (1001): 500 recent + 600 stale, Default (1002): 2, Sales (1003): 4 + 1 stale. */
@@ -62,7 +62,7 @@ export async function startFakeMobileIron(opts: FakeMobileIronOptions = {}): Pro
   const failing = new Set<string>();
   let throttleNext = 0;
   let throttleAfter = 0;
-  let inFlight = 0;
+  const inFlight = new InFlightCounter();
 
   const isWindows = (k: number) => k % 4 === 0;
   const part = (id: number) => parts.find((p) => p.id === id);
@@ -171,16 +171,17 @@ export async function startFakeMobileIron(opts: FakeMobileIronOptions = {}): Pro
     return v1Error(404, `No resource ${req.path}`);
   };
 
-  fake.server = await startTestServer(async (req) => {
+  fake.server = await startTestServer(async (req, res) => {
     fake.log.push(`${req.method} ${req.url}`);
-    fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
+    const leave = inFlight.enter(res);
+    fake.maxInFlight = inFlight.max;
     try {
       await new Promise((resolve) => setTimeout(resolve, 1));
       const answer = api(req);
       fake.statuses.push(answer.status ?? 200);
       return answer;
     } finally {
-      inFlight--;
+      leave();
     }
   });
   fake.url = fake.server.url;

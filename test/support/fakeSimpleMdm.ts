@@ -8,7 +8,7 @@
  * - On request: throttling (429 with Retry-After in seconds), a device whose detail calls fail, a key whose
  *   permissions leave out devices (403).
  */
-import { startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
+import { InFlightCounter, startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
 
 export interface FakeSimpleMdmOptions {
   devices?: number;
@@ -50,7 +50,7 @@ export async function startFakeSimpleMdm(opts: FakeSimpleMdmOptions = {}): Promi
   const failing = new Set<number>();
   let throttleNext = 0;
   let throttleAfter = 0;
-  let inFlight = 0;
+  const inFlight = new InFlightCounter();
 
   const isMobile = (i: number) => i % 3 === 0;
   const groupOf = (i: number) => (i % 2 ? 11 : 12);
@@ -125,16 +125,17 @@ export async function startFakeSimpleMdm(opts: FakeSimpleMdmOptions = {}): Promi
     return page(req, apps);
   };
 
-  fake.server = await startTestServer(async (req) => {
+  fake.server = await startTestServer(async (req, res) => {
     fake.log.push(`${req.method} ${req.url}`);
-    fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
+    const leave = inFlight.enter(res);
+    fake.maxInFlight = inFlight.max;
     try {
       if (opts.requestDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.requestDelayMs));
       const answer = api(req);
       fake.statuses.push(answer.status ?? 200);
       return answer;
     } finally {
-      inFlight--;
+      leave();
     }
   });
   fake.url = fake.server.url;

@@ -14,7 +14,7 @@
  * - On request: throttling (429 with X-RateLimit-Limit/-Remaining/-Reset, the reset an epoch time in seconds, and
  *   429 again for any request before it), one device whose detail calls fail, tokens that expire, denied areas.
  */
-import { startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
+import { InFlightCounter, startTestServer, type RecordedRequest, type TestResponse, type TestServer } from './httpTestServer.js';
 
 export interface FakeWorkspaceOneOptions {
   devices?: number;
@@ -94,8 +94,8 @@ export async function startFakeWorkspaceOne(opts: FakeWorkspaceOneOptions = {}):
   let throttleAfter = 0;
   let blockedUntil = 0;
   let expireAfter = -1;
-  let inFlight = 0;
-  let pagesInFlight = 0;
+  const inFlight = new InFlightCounter();
+  const pagesInFlight = new InFlightCounter();
 
   const deviceUuid = (i: number) => `5e1f0c2a-0000-4000-8000-${String(i).padStart(12, '0')}`;
   const serial = (i: number) => `C02WS1${String(i).padStart(4, '0')}`;
@@ -273,12 +273,14 @@ export async function startFakeWorkspaceOne(opts: FakeWorkspaceOneOptions = {}):
     return { json: { access_token: value, expires_in: lifetime, token_type: 'Bearer', scope: 'api' } };
   };
 
-  fake.server = await startTestServer(async (req) => {
+  fake.server = await startTestServer(async (req, res) => {
     if (req.method === 'POST' && req.path === '/connect/token') return token(req);
     fake.log.push(`${req.method} ${req.url}`);
     const isPage = req.path === '/api/mdm/devices/search';
-    fake.maxInFlight = Math.max(fake.maxInFlight, ++inFlight);
-    if (isPage) fake.maxPagesInFlight = Math.max(fake.maxPagesInFlight, ++pagesInFlight);
+    const leave = inFlight.enter(res);
+    const leavePage = isPage ? pagesInFlight.enter(res) : undefined;
+    fake.maxInFlight = inFlight.max;
+    fake.maxPagesInFlight = pagesInFlight.max;
     try {
       const delay = isPage ? opts.pageDelayMs : opts.requestDelayMs;
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -286,8 +288,8 @@ export async function startFakeWorkspaceOne(opts: FakeWorkspaceOneOptions = {}):
       fake.statuses.push(answer.status ?? 200);
       return answer;
     } finally {
-      inFlight--;
-      if (isPage) pagesInFlight--;
+      leave();
+      leavePage?.();
     }
   });
   fake.url = fake.server.url;

@@ -43,6 +43,30 @@ export type TestHandler = (
 /** "METHOD /path" -> a handler, a fixed response, or a list answered in order (the last one repeats). */
 export type Routes = Record<string, TestHandler | TestResponse | Array<TestHandler | TestResponse>>;
 
+/**
+ * The requests a client has open at once, for fakes that check a source's concurrency. A request counts from when its
+ * handler starts until the handler has answered or the client has gone: one the client aborted (a page prefetched past
+ * the last one is cancelled) is no longer its request, even while the handler still runs, and the slot the client
+ * freed may already carry its next request (counting the handler's whole run saw 5 of a limit of 4, now and then).
+ */
+export class InFlightCounter {
+  now = 0;
+  max = 0;
+
+  /** Counts a request; the returned function (also called when the client closes the request) ends it, once. */
+  enter(res: http.ServerResponse): () => void {
+    this.max = Math.max(this.max, ++this.now);
+    let open = true;
+    const leave = () => {
+      if (!open) return;
+      open = false;
+      this.now--;
+    };
+    res.once('close', leave);
+    return leave;
+  }
+}
+
 export interface TestServerOptions {
   /** Serve HTTPS; extra fields (requestCert, ca, maxVersion, ...) go to https.createServer. */
   tls?: https.ServerOptions & { key: string | Buffer; cert: string | Buffer };
