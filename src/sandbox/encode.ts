@@ -13,7 +13,7 @@
  * would do. `fields`: when given, only these keys of a plain record are sent (the ones the snippets can read:
  * recordFields.ts).
  */
-import type { SandboxItem } from './types.js';
+import type { ConverterCall, SandboxItem } from './types.js';
 
 export const NOT_A_PLAIN_RECORD = -1;
 
@@ -33,6 +33,22 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
   const templateIds = new Map<string, Map<string, Map<string, number>>>();
   // The pipeline reuses one params object per mapping: serialise each object once per batch.
   const paramsText = new Map<object, string>();
+  /** The template of a call: its index in `templates`, added the first time it is seen. */
+  const templateId = ({ converter, field, params: paramsObject }: ConverterCall): number => {
+    let params = paramsText.get(paramsObject);
+    if (params === undefined) paramsText.set(paramsObject, (params = JSON.stringify(paramsObject)));
+    let byField = templateIds.get(converter);
+    if (!byField) templateIds.set(converter, (byField = new Map()));
+    let byParams = byField.get(field);
+    if (!byParams) byField.set(field, (byParams = new Map()));
+    let t = byParams.get(params);
+    if (t === undefined) {
+      t = templates.length;
+      templates.push([converter, field, paramsObject]);
+      byParams.set(params, t);
+    }
+    return t;
+  };
   const layouts: unknown[][] = [];
   const layoutIds = new Map<string, number>();
   const flat: unknown[] = [];
@@ -79,24 +95,11 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
     }
     let nCalls = 0;
     for (let c = 0; c < calls.length; c++) {
-      const { converter, field, value, params: paramsObject } = calls[c];
-      let params = paramsText.get(paramsObject);
-      if (params === undefined) paramsText.set(paramsObject, (params = JSON.stringify(paramsObject)));
-      let byField = templateIds.get(converter);
-      if (!byField) templateIds.set(converter, (byField = new Map()));
-      let byParams = byField.get(field);
-      if (!byParams) byField.set(field, (byParams = new Map()));
-      let t = byParams.get(params);
-      if (t === undefined) {
-        t = templates.length;
-        templates.push([converter, field, paramsObject]);
-        byParams.set(params, t);
-      }
-      callIds[nCalls++] = t;
-      values[nValues++] = value;
+      callIds[nCalls++] = templateId(calls[c]);
+      values[nValues++] = calls[c].value;
     }
     // Most records continue the run of the one before; a new layout (or an earlier one again) starts a run.
-    if (!run || run.shape !== shape || run.filter !== filter || !startsWith(callIds, nCalls, run.calls)) {
+    if (!run || run.shape !== shape || run.filter !== filter || !sameIds(run.calls, callIds, nCalls)) {
       const ids = callIds.slice(0, nCalls);
       const key = JSON.stringify([shape, filter, ids]);
       let layout = layoutIds.get(key);
@@ -113,9 +116,9 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
   return JSON.stringify({ s: shapes, t: templates, l: layouts, i: flat });
 }
 
-/** Whether the first `n` of `ids` are exactly `run`. */
-function startsWith(ids: readonly number[], n: number, run: readonly number[]): boolean {
-  if (run.length !== n) return false;
-  for (let i = 0; i < n; i++) if (ids[i] !== run[i]) return false;
+/** Whether `ids` is exactly the first `n` of `scratch` (a reused array, longer than what it holds now). */
+function sameIds(ids: readonly number[], scratch: readonly number[], n: number): boolean {
+  if (ids.length !== n) return false;
+  for (let i = 0; i < n; i++) if (ids[i] !== scratch[i]) return false;
   return true;
 }
