@@ -17,7 +17,7 @@ import path from 'node:path';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { writeBenchCsv } from './benchCsv.js';
 import { summariseTrace } from './memoryTrace.js';
-import { saveRow } from './results.js';
+import { rowsLabel, saveRow } from './results.js';
 import { launcher, root } from './runConnector.js';
 
 const argv = process.argv.slice(2);
@@ -134,7 +134,7 @@ if (workers === 8 && runs.length === repeat) saveRows();
  */
 function saveRows(): void {
   const median = [...runs].sort((a, b) => a.wall - b.wall)[Math.floor(runs.length / 2)];
-  const rowsText = rows >= 1_000_000 ? `${rows / 1_000_000}M` : `${Math.round(rows / 1000)}k`;
+  const rowsText = rowsLabel(rows);
   const what = `issue 19's workload (2 custom converters, a filter, server mappings) ${rowsText} rows, ${latency} ms, ${workers} workers`;
   const command = `node dist/bench/cpu.js ${rows} --latency ${latency} --repeat ${repeat}`;
   const cpuMs = (median.user + median.sys) * 1000;

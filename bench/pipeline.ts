@@ -17,7 +17,7 @@ import { createSandbox } from '../src/sandbox/sandbox.js';
 import { startFakeOomnitza } from '../test/support/fakeOomnitza.js';
 import { writeBenchCsv } from './benchCsv.js';
 import { summariseTrace } from './memoryTrace.js';
-import { saveRow } from './results.js';
+import { rowsLabel, saveRow } from './results.js';
 import { runConnector } from './runConnector.js';
 
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100_000);
@@ -91,7 +91,7 @@ async function endToEnd(n: number, runs: Array<[number, number]>): Promise<void>
 
 /** Issue 19's rows for this case (bench/table.ts): records/s over the process's wall time, and peak RSS. */
 function saveRows(n: number, latency: number, workers: number, rate: number, r: { peakMb: number; cpuMs?: number; code: number }): void {
-  const rows = n >= 1_000_000 ? `${n / 1_000_000}M` : `${Math.round(n / 1000)}k`;
+  const rows = rowsLabel(n);
   const key = `pipeline.${rows}.${latency}ms.${workers}w`;
   const what = `pipeline ${rows} rows, ${latency} ms, ${workers} workers`;
   const command = `node dist/bench/pipeline.js ${n} --no-transform --case ${latency}:${workers}`;

@@ -26,3 +26,8 @@ export function saveRow(row: BenchRow): void {
   const file = process.env.BENCH_RESULTS;
   if (file) fs.appendFileSync(file, `${JSON.stringify(row)}\n`);
 }
+
+/** A row count as the keys and labels spell it: 100000 -> "100k", 1000000 -> "1M". */
+export function rowsLabel(n: number): string {
+  return n >= 1_000_000 ? `${n / 1_000_000}M` : `${Math.round(n / 1000)}k`;
+}
