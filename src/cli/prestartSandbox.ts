@@ -13,6 +13,8 @@ import { SnippetWorker } from '../sandbox/workerHandle.js';
 const USES_SNIPPETS = /^[ \t]*(recordfilter[ \t]*[:=]|\[converters\])/im;
 
 export function prestartSandbox(iniPath: string): void {
+  // Already started (bin/connector's early start, src/cli/earlyStart.ts): the INI need not be read again.
+  if (SnippetWorker.hasSpare) return;
   let text: string;
   try {
     text = fs.readFileSync(iniPath, 'utf8');

@@ -49,12 +49,12 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
     }
     return t;
   };
-  const layouts: unknown[][] = [];
+  const layouts: Array<[shape: number, filter: string | null, calls: number[]]> = [];
   const layoutIds = new Map<string, number>();
   const flat: unknown[] = [];
   const fieldList = fields && [...fields];
   // The run being written: its layout and where its count stands in `flat`.
-  let run: { shape: number; filter: string | null; calls: number[]; countAt: number; count: number } | undefined;
+  let run: { layout: (typeof layouts)[number]; countAt: number } | undefined;
   // One record's keys, values and template ids, in arrays reused from record to record and filled by index:
   // `length = 0` would drop their backing stores, and a fresh array per record was ~450 of the ~820 bytes this
   // function allocated per record (issue 19: what the main thread allocates is what its collections cost).
@@ -99,7 +99,7 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
       values[nValues++] = calls[c].value;
     }
     // Most records continue the run of the one before; a new layout (or an earlier one again) starts a run.
-    if (!run || run.shape !== shape || run.filter !== filter || !sameIds(run.calls, callIds, nCalls)) {
+    if (!run || run.layout[0] !== shape || run.layout[1] !== filter || !sameIds(run.layout[2], callIds, nCalls)) {
       const ids = callIds.slice(0, nCalls);
       const key = JSON.stringify([shape, filter, ids]);
       let layout = layoutIds.get(key);
@@ -107,10 +107,10 @@ export function encodeBatch(items: SandboxItem[], fields?: ReadonlySet<string>):
         layoutIds.set(key, (layout = layouts.length));
         layouts.push([shape, filter, ids]);
       }
-      run = { shape, filter, calls: ids, countAt: flat.length + 1, count: 0 };
+      run = { layout: layouts[layout], countAt: flat.length + 1 };
       flat.push(layout, 0);
     }
-    flat[run.countAt] = ++run.count;
+    flat[run.countAt] = (flat[run.countAt] as number) + 1;
     for (let v = 0; v < nValues; v++) flat.push(values[v]);
   }
   return JSON.stringify({ s: shapes, t: templates, l: layouts, i: flat });

@@ -110,7 +110,10 @@ export async function startFakeAppleBusiness(opts: FakeAppleBusinessOptions = {}
     url: '', tokenUrl: '', clientId, keyId,
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     server: undefined as unknown as TestServer,
-    log: [], statuses: [], tokensIssued: 0, maxInFlight: 0, assertions: [],
+    log: [], statuses: [], tokensIssued: 0, assertions: [],
+    get maxInFlight() {
+      return inFlight.max;
+    },
     device, server_: mdmServer, coverage,
     throttle: (times = 1, after = 0) => {
       throttleNext = times;
@@ -199,7 +202,6 @@ export async function startFakeAppleBusiness(opts: FakeAppleBusinessOptions = {}
     if (req.method === 'POST' && req.path === '/auth/oauth2/token') return token(req, publicKey);
     fake.log.push(`${req.method} ${req.url}`);
     const leave = inFlight.enter(res);
-    fake.maxInFlight = inFlight.max;
     try {
       await new Promise((resolve) => setTimeout(resolve, 1));
       const answer = api(req);

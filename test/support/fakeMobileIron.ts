@@ -100,7 +100,10 @@ export async function startFakeMobileIron(opts: FakeMobileIronOptions = {}): Pro
   };
 
   const fake: FakeMobileIron = {
-    url: '', ...creds, server: undefined as unknown as TestServer, log: [], statuses: [], maxInFlight: 0, now,
+    url: '', ...creds, server: undefined as unknown as TestServer, log: [], statuses: [], now,
+    get maxInFlight() {
+      return inFlight.max;
+    },
     device, hardware, isWindows, coreDevice,
     throttle: (times = 1, after = 0) => {
       throttleNext = times;
@@ -174,7 +177,6 @@ export async function startFakeMobileIron(opts: FakeMobileIronOptions = {}): Pro
   fake.server = await startTestServer(async (req, res) => {
     fake.log.push(`${req.method} ${req.url}`);
     const leave = inFlight.enter(res);
-    fake.maxInFlight = inFlight.max;
     try {
       await new Promise((resolve) => setTimeout(resolve, 1));
       const answer = api(req);

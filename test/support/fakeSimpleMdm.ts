@@ -81,7 +81,10 @@ export async function startFakeSimpleMdm(opts: FakeSimpleMdmOptions = {}): Promi
   const app = (i: number, j: number) => ({ name: j === 1 ? 'Safari' : `App ${j}`, short_version: `${j}.${i}` });
 
   const fake: FakeSimpleMdm = {
-    url: '', key, server: undefined as unknown as TestServer, log: [], statuses: [], maxInFlight: 0,
+    url: '', key, server: undefined as unknown as TestServer, log: [], statuses: [],
+    get maxInFlight() {
+      return inFlight.max;
+    },
     device, isMobile, groupOf, customAttributes, app, appCount,
     throttle: (times = 1, after = 0) => {
       throttleNext = times;
@@ -128,7 +131,6 @@ export async function startFakeSimpleMdm(opts: FakeSimpleMdmOptions = {}): Promi
   fake.server = await startTestServer(async (req, res) => {
     fake.log.push(`${req.method} ${req.url}`);
     const leave = inFlight.enter(res);
-    fake.maxInFlight = inFlight.max;
     try {
       if (opts.requestDelayMs) await new Promise((resolve) => setTimeout(resolve, opts.requestDelayMs));
       const answer = api(req);

@@ -169,7 +169,13 @@ export async function startFakeWorkspaceOne(opts: FakeWorkspaceOneOptions = {}):
   const fake: FakeWorkspaceOne = {
     url: '', tokenUrl: '', ...creds,
     server: undefined as unknown as TestServer,
-    log: [], statuses: [], tokensIssued: 0, maxPagesInFlight: 0, maxInFlight: 0,
+    log: [], statuses: [], tokensIssued: 0,
+    get maxPagesInFlight() {
+      return pagesInFlight.max;
+    },
+    get maxInFlight() {
+      return inFlight.max;
+    },
     device, deviceUuid, network, depEntry, managedAppsOf, catalogueApp, installedApp,
     installedCount,
     throttle: (times = 1, after = 0) => {
@@ -279,8 +285,6 @@ export async function startFakeWorkspaceOne(opts: FakeWorkspaceOneOptions = {}):
     const isPage = req.path === '/api/mdm/devices/search';
     const leave = inFlight.enter(res);
     const leavePage = isPage ? pagesInFlight.enter(res) : undefined;
-    fake.maxInFlight = inFlight.max;
-    fake.maxPagesInFlight = pagesInFlight.max;
     try {
       const delay = isPage ? opts.pageDelayMs : opts.requestDelayMs;
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
